@@ -1,0 +1,53 @@
+"""Languages: Swedish by default, English when chosen; data texts stay in their source language."""
+from flask import request, session
+from flask_babel import Babel, gettext
+
+from . import vocab
+
+LANGUAGES = ("sv", "en")
+
+
+def select_locale():
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+        return chosen
+    return session.get("lang", "sv") if session.get("lang") in LANGUAGES else "sv"
+
+
+def init_app(app):
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "sv")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    Babel(app, locale_selector=select_locale)
+
+    @app.template_filter("status_label")
+    def status_label(key):
+        return gettext(vocab.STATUSES.get(key, key))
+
+    @app.context_processor
+    def locale_context():
+        from flask_babel import get_locale
+        return {"current_locale": str(get_locale() or "sv"), "map_strings": map_strings}
+
+
+def map_strings() -> dict:
+    """The interface strings the map script needs, in the current language."""
+    from .store.status import SUMMARY_LABELS
+    return {
+        "municipality_suffix": gettext(" kommun"),
+        "approximation": gettext("Gränsen är en approximation."),
+        "promises": gettext("Medborgarlöften"),
+        "no_promise": gettext("Inget medborgarlöfte i datan gäller området."),
+        "status_in": gettext("Status för åtagandena i"),
+        "next_due": gettext("Nästa uppföljning senast"),
+        "no_next_due": gettext("Ingen kommande uppföljning: löftesperioden är slut."),
+        "overdue": gettext("Uppföljningar utan publicerat resultat:"),
+        "open_area": gettext("Allt om"),
+        "decided": gettext("Beslut:"),
+        "status": gettext("Status:"),
+        "precision": gettext("Precision:"),
+        "unknown_date": gettext("okänt datum"),
+        "est": gettext("EST-område"),
+        "status_labels": {k: gettext(v) for k, v in vocab.STATUSES.items()},
+        "summary_labels": {k: gettext(v) for k, v in SUMMARY_LABELS.items()},
+    }

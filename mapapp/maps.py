@@ -1,0 +1,161 @@
+"""All Folium map building: layers, styles, labels and the wiring to the page's own script."""
+import re
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+from markupsafe import escape
+
+from . import vocab
+
+LEAFLET_JS = [("leaflet", "/static/vendor/leaflet/leaflet.js")]
+LEAFLET_CSS = [("leaflet_css", "/static/vendor/leaflet/leaflet.css")]
+SWEDEN_BOUNDS = [[55.3, 11.0], [69.1, 24.2]]
+
+LAGESBILD_COLOURS = {"utsatt": "#d95f02", "riskomrade": "#a6361c", "sarskilt_utsatt": "#67000d", "okand": "#d95f02"}
+
+
+class _Wiring(MacroElement):
+    """Hands the map and its layers to static/js/lofteskartan.js, which binds safe tooltips and the panel."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.Lofteskartan && window.Lofteskartan.wire({
+            map: {{ this._parent.get_name() }},
+            layers: { {% for key, layer in this.layers.items() %}{{ key|tojson }}: {{ layer.get_name() }},{% endfor %} },
+            options: {{ this.options|tojson }}
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, layers: dict, options: dict):
+        super().__init__()
+        self._name = "Wiring"
+        self.layers, self.options = layers, options
+
+
+def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_prefix: str = "") -> folium.Map:
+    """A Folium map whose assets are all served by the app; tiles only if configured."""
+    m = folium.Map(location=[59.0, 16.0], zoom_start=6, tiles=None, control_scale=True,
+                   prefer_canvas=False, zoom_control=True)
+    m.default_js = [(n, static_prefix + u) for n, u in LEAFLET_JS]
+    m.default_css = [(n, static_prefix + u) for n, u in LEAFLET_CSS]
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=str(escape(tile_attribution or "Kartbakgrund")),
+                         name="Bakgrundskarta", control=False).add_to(m)
+    m.fit_bounds(bounds or SWEDEN_BOUNDS)
+    return m
+
+
+def _area_style(feature):
+    status = feature["properties"].get("summary_status") or "ej_bedomd"
+    colour = vocab.STATUS_COLOURS[status]
+    return {"color": "#1f2933", "weight": 2, "fillColor": colour, "fillOpacity": 0.55,
+            "className": f"area-shape area-{feature['properties']['slug']}"}
+
+
+def _outline(colour, dash=None, cls="outline"):
+    def style(_feature):
+        return {"color": colour, "weight": 3, "fill": False, "dashArray": dash, "className": cls}
+    return style
+
+
+def _lagesbild_style(feature):
+    category = (feature["properties"].get("lagesbild") or {}).get("category") or "okand"
+    return {"color": LAGESBILD_COLOURS[category], "weight": 3, "fillColor": LAGESBILD_COLOURS[category],
+            "fillOpacity": 0.25, "dashArray": "2 6", "className": "lagesbild-shape"}
+
+
+def _labels(features, group):
+    for f in features:
+        lon, lat = f["properties"]["label_point"]
+        folium.Marker([lat, lon], icon=folium.DivIcon(
+            html=f'<span class="area-label">{escape(f["properties"]["name"])}</span>',
+            icon_size=(120, 20), icon_anchor=(60, 10), class_name="area-label-icon"),
+            interactive=False, keyboard=False).add_to(group)
+
+
+def bounds_of(features) -> list | None:
+    """[[south, west], [north, east]] of the features' label bounds, or None."""
+    boxes = [f["properties"]["bbox"] for f in features if f["properties"].get("bbox")]
+    if not boxes:
+        return None
+    return [[min(b[1] for b in boxes), min(b[0] for b in boxes)], [max(b[3] for b in boxes), max(b[2] for b in boxes)]]
+
+
+def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbild: list[dict],
+                 year_label: str, tile_url=None, tile_attribution="", bounds=None,
+                 attributions=(), static_prefix: str = "", show_layers=None) -> folium.Map:
+    """The public map: districts coloured by status, camera sites, EST areas and lägesbild."""
+    show = set(show_layers or ("areas", "camera"))
+    m = new_map(tile_url, tile_attribution, bounds or bounds_of(areas), static_prefix)
+    districts = folium.FeatureGroup(name="Områden med medborgarlöften", show="areas" in show).add_to(m)
+    area_layer = folium.GeoJson({"type": "FeatureCollection", "features": areas}, name="areas",
+                                style_function=_area_style, highlight_function=lambda f: {"weight": 4},
+                                control=False).add_to(districts)
+    _labels(areas, districts)
+    cameras = folium.FeatureGroup(name="Kamerabevakning", show="camera" in show).add_to(m)
+    camera_layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": camera}, name="camera",
+        style_function=_outline("#5e3c99", "8 6", "camera-area"),
+        marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True, fill_color="#ffffff",
+                                   fill_opacity=1),
+        control=False).add_to(cameras)
+    est_group = folium.FeatureGroup(name="EST-områden", show="est" in show).add_to(m)
+    est_layer = folium.GeoJson({"type": "FeatureCollection", "features": est}, name="est",
+                               style_function=_outline("#1f78b4", None, "est-shape"), control=False).add_to(est_group)
+    lb_group = folium.FeatureGroup(name=f"Polisens lägesbild ({year_label})", show="lagesbild" in show).add_to(m)
+    lb_layer = folium.GeoJson({"type": "FeatureCollection", "features": lagesbild}, name="lagesbild",
+                              style_function=_lagesbild_style, control=False).add_to(lb_group)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    _Wiring({"areas": area_layer, "camera": camera_layer, "est": est_layer, "lagesbild": lb_layer},
+            {"attributions": [str(escape(a)) for a in attributions],
+             "groups": {"areas": districts.get_name(), "camera": cameras.get_name(),
+                        "est": est_group.get_name(), "lagesbild": lb_group.get_name()}}).add_to(m)
+    return m
+
+
+def area_map(area_feature: dict, camera: list[dict], tile_url=None, tile_attribution="",
+             static_prefix: str = "") -> folium.Map:
+    """A small map of one area and its camera sites."""
+    m = new_map(tile_url, tile_attribution, bounds_of([area_feature]), static_prefix)
+    layer = folium.GeoJson({"type": "FeatureCollection", "features": [area_feature]}, name="areas",
+                           style_function=_area_style, control=False).add_to(m)
+    cam = folium.GeoJson({"type": "FeatureCollection", "features": camera}, name="camera",
+                         style_function=_outline("#5e3c99", "8 6", "camera-area"),
+                         marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True,
+                                                    fill_color="#ffffff", fill_opacity=1),
+                         control=False).add_to(m)
+    _labels([area_feature], m)
+    _Wiring({"areas": layer, "camera": cam}, {"attributions": [], "small": True}).add_to(m)
+    return m
+
+
+def highlight_map(features: list[dict], highlighted: set, tile_url=None, tile_attribution="",
+                  static_prefix: str = "") -> folium.Map:
+    """A map of a promise's municipality with its targeted areas highlighted."""
+    chosen = [f for f in features if f["properties"]["slug"] in highlighted] or features
+    m = new_map(tile_url, tile_attribution, bounds_of(chosen), static_prefix)
+    for f in features:
+        f["properties"]["highlighted"] = f["properties"]["slug"] in highlighted
+    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, name="areas",
+                           style_function=lambda f: {**_area_style(f),
+                                                     "fillOpacity": 0.6 if f["properties"]["highlighted"] else 0.1,
+                                                     "weight": 3 if f["properties"]["highlighted"] else 1},
+                           control=False).add_to(m)
+    _labels(features, m)
+    _Wiring({"areas": layer}, {"attributions": [], "small": True}).add_to(m)
+    return m
+
+
+def render_parts(m: folium.Map) -> dict:
+    """Header, body and script of a map, for embedding in a page (Folium's 'components' recipe)."""
+    root = m.get_root()
+    root.render()
+    header = root.header.render()
+    # Folium's full-page defaults would block zooming (WCAG 1.4.4) and size the whole page to the map.
+    header = re.sub(r"<meta name=\"viewport\".*?/>", "", header, flags=re.S)
+    header = re.sub(r"<style>\s*html, body \{.*?</style>", "", header, flags=re.S)
+    header = re.sub(r"<style>\s*#map \{.*?</style>", "", header, flags=re.S)
+    return {"header": header, "html": root.html.render(),
+            "script": "<script>\n" + root.script.render() + "\n</script>"}

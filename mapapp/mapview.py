@@ -1,0 +1,47 @@
+"""Rendered maps for the pages, built once per data version and view, then reused."""
+from flask import current_app
+
+from . import maps, mapdata
+from .mapcache import get_cache
+from .store.versions import current_version
+
+ATTRIBUTIONS = ("Områdesgränser: Polismyndigheten, SCB (CC0), Stockholms stad (CC0)",)
+
+
+def _tiles():
+    cfg = current_app.config
+    return cfg.get("TILE_URL"), cfg.get("TILE_ATTRIBUTION") or ""
+
+
+def _cached(session, key, build):
+    return get_cache(current_app).get_or_build((current_version(session), _tiles(), *key), build)
+
+
+def overview(session, today, year=None, municipality=None, layers=None) -> dict:
+    """The home page map for a year (None = latest) and an optional municipality view."""
+    def build():
+        features = mapdata.area_features(session, today, year)
+        focus = [f for f in features if not municipality or f["properties"]["municipality"]["code"] == municipality]
+        url, attr = _tiles()
+        m = maps.overview_map(features, [f for f in mapdata.camera_features(session) if f["geometry"]],
+                              mapdata.est_features(features), mapdata.lagesbild_features(features, year),
+                              str(year) if year else "senaste", url, attr, maps.bounds_of(focus),
+                              ATTRIBUTIONS, show_layers=layers)
+        return maps.render_parts(m)
+    return _cached(session, ("overview", today, year, municipality, tuple(layers or ())), build)
+
+
+def area(session, today, slug) -> dict:
+    def build():
+        feature = next(f for f in mapdata.area_features(session, today) if f["id"] == slug)
+        camera = [f for f in mapdata.camera_features(session)
+                  if f["geometry"] and slug in {a["slug"] for a in f["properties"]["areas"]}]
+        return maps.render_parts(maps.area_map(feature, camera, *_tiles()))
+    return _cached(session, ("area", today, slug), build)
+
+
+def promise(session, today, municipality, highlighted) -> dict:
+    def build():
+        features = mapdata.area_features(session, today, municipality=municipality)
+        return maps.render_parts(maps.highlight_map(features, set(highlighted), *_tiles()))
+    return _cached(session, ("promise", today, municipality, tuple(sorted(highlighted))), build)

@@ -1,0 +1,155 @@
+"""The ORM tables. Portable SQL (SQLite and PostgreSQL): geometry is stored as GeoJSON text."""
+import datetime as dt
+
+from sqlalchemy import JSON, Column, Date, DateTime, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _now():
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+commitment_area = Table(
+    "commitment_area", Base.metadata,
+    Column("commitment_id", ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True),
+)
+camera_site_area = Table(
+    "camera_site_area", Base.metadata,
+    Column("camera_site_id", ForeignKey("camera_site.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True),
+)
+commitment_camera_site = Table(
+    "commitment_camera_site", Base.metadata,
+    Column("commitment_id", ForeignKey("commitment.id", ondelete="CASCADE"), primary_key=True),
+    Column("camera_site_id", ForeignKey("camera_site.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Area(Base):
+    __tablename__ = "area"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    municipality_name: Mapped[str] = mapped_column(String(100))
+    geometry: Mapped[str] = mapped_column(Text)  # GeoJSON, EPSG:4326
+    area_km2: Mapped[float] = mapped_column(Float)
+    provenance: Mapped[dict] = mapped_column(JSON)
+    lagesbild_note: Mapped[str | None] = mapped_column(Text)
+    est: Mapped[dict] = mapped_column(JSON)
+    lagesbild: Mapped[list["LagesbildEntry"]] = relationship(
+        back_populates="area", order_by="LagesbildEntry.year", cascade="all, delete-orphan")
+
+
+class LagesbildEntry(Base):
+    __tablename__ = "lagesbild_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    area: Mapped[Area] = relationship(back_populates="lagesbild")
+
+
+class Promise(Base):
+    __tablename__ = "promise"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    municipality_name: Mapped[str] = mapped_column(String(100))
+    parties: Mapped[list] = mapped_column(JSON)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    signed: Mapped[dt.date | None] = mapped_column(Date)
+    problem_picture: Mapped[str | None] = mapped_column(Text)
+    dialogue: Mapped[dict | None] = mapped_column(JSON)
+    follow_up_rule: Mapped[dict] = mapped_column(JSON)
+    sources: Mapped[list] = mapped_column(JSON)
+    related_reports: Mapped[list] = mapped_column(JSON)
+    published: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    commitments: Mapped[list["Commitment"]] = relationship(
+        back_populates="promise", order_by="Commitment.position", cascade="all, delete-orphan")
+
+
+class Commitment(Base):
+    __tablename__ = "commitment"
+    __table_args__ = (UniqueConstraint("promise_id", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    promise_id: Mapped[int] = mapped_column(ForeignKey("promise.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    text_note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(20))
+    themes: Mapped[list] = mapped_column(JSON)
+    method: Mapped[str | None] = mapped_column(String(20))
+    target: Mapped[dict | None] = mapped_column(JSON)
+    whole_municipality: Mapped[bool] = mapped_column(default=False)
+    promise: Mapped[Promise] = relationship(back_populates="commitments")
+    areas: Mapped[list[Area]] = relationship(secondary=commitment_area, order_by="Area.name")
+    camera_sites: Mapped[list["CameraSite"]] = relationship(secondary=commitment_camera_site)
+    follow_ups: Mapped[list["FollowUp"]] = relationship(
+        back_populates="commitment", order_by="(FollowUp.date, FollowUp.id)", cascade="all, delete-orphan")
+
+
+class FollowUp(Base):
+    """An append-only dated entry; a correction is a new entry that supersedes an older one."""
+    __tablename__ = "follow_up"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    date_label: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(Text)
+    evidence_title: Mapped[str | None] = mapped_column(Text)
+    evidence_file: Mapped[str | None] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(100), default="källdata")
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id"))
+    commitment: Mapped[Commitment] = relationship(back_populates="follow_ups")
+
+
+class CameraSite(Base):
+    __tablename__ = "camera_site"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    precision: Mapped[str] = mapped_column(String(20))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    decided: Mapped[dt.date | None] = mapped_column(Date)
+    date_label: Mapped[str | None] = mapped_column(String(200))
+    start: Mapped[dt.date | None] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+    count: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    location_note: Mapped[str | None] = mapped_column(Text)
+    sensitive: Mapped[bool] = mapped_column(default=False)
+    source_url: Mapped[str] = mapped_column(Text)
+    source_title: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    areas: Mapped[list[Area]] = relationship(secondary=camera_site_area, order_by="Area.name")
+    commitments: Mapped[list[Commitment]] = relationship(secondary=commitment_camera_site, viewonly=True)
+
+
+class DataVersion(Base):
+    """One row whose counter changes on every write, so rendered maps know when to rebuild."""
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

@@ -1,0 +1,89 @@
+"""Write the checked data files into the database in one transaction."""
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from .. import dataset, geo
+from ..errors import MapappError
+from ..models import (Area, CameraSite, Commitment, DataVersion, FollowUp, LagesbildEntry, Promise,
+                      camera_site_area, commitment_area, commitment_camera_site)
+from .versions import bump_version
+
+
+def _summary(ds: dataset.Dataset) -> dict:
+    return {"areas": len(ds.areas), "promises": len(ds.promises),
+            "commitments": sum(len(p["commitments"]) for p in ds.promises),
+            "follow-ups": len(ds.follow_ups), "camera sites": len(ds.camera_sites)}
+
+
+def check_dir(data_dir) -> dict:
+    """Load and check the files only."""
+    return _summary(dataset.load(Path(data_dir)))
+
+
+def seed_from_dir(app, data_dir, force: bool = False) -> dict:
+    """Replace the promise data with the files' content; all or nothing."""
+    from ..db import create_tables, get_engine
+    ds = dataset.load(Path(data_dir))  # checked fully before anything is touched
+    create_tables(app)
+    with Session(get_engine(app)) as session, session.begin():
+        recorded = session.scalar(select(func.count()).select_from(FollowUp)
+                                  .where(FollowUp.recorded_by != "källdata"))
+        if recorded and not force:
+            raise MapappError(f"{recorded} follow-ups were recorded in the app; re-seeding would "
+                              "remove them. Back up first, then use --force.", 409)
+        for table in (commitment_camera_site, camera_site_area, commitment_area):
+            session.execute(delete(table))
+        for model in (FollowUp, Commitment, Promise, CameraSite, LagesbildEntry, Area):
+            session.execute(delete(model))
+        write_dataset(session, ds)
+        bump_version(session)
+    return _summary(ds)
+
+
+def write_dataset(session: Session, ds: dataset.Dataset):
+    areas = {}
+    for a in ds.areas:
+        area = Area(slug=a["slug"], name=a["name"], municipality_code=a["municipality_code"],
+                    municipality_name=a["municipality_name"],
+                    geometry=_dumps(geo.to_geojson(a["geometry"])), area_km2=geo.area_km2(a["geometry"]),
+                    provenance=a["provenance"], lagesbild_note=a["lagesbild_note"], est=a["est"],
+                    lagesbild=[LagesbildEntry(**e) for e in a["lagesbild"]])
+        areas[a["slug"]] = area
+        session.add(area)
+    sites = {}
+    for c in ds.camera_sites:
+        point = c["point"] or {}
+        site = CameraSite(**{k: v for k, v in c.items() if k not in ("point", "areas")},
+                          lon=point.get("lon"), lat=point.get("lat"),
+                          areas=[areas[s] for s in c["areas"]])
+        sites[c["slug"]] = site
+        session.add(site)
+    commitments = {}
+    for p in ds.promises:
+        fields = {k: v for k, v in p.items() if k != "commitments"}
+        fields["follow_up_rule"] = {**p["follow_up_rule"], "due": _iso(p["follow_up_rule"]["due"])}
+        promise = Promise(**fields)
+        for position, c in enumerate(p["commitments"], start=1):
+            commitment = Commitment(
+                position=position, **{k: v for k, v in c.items() if k not in ("areas", "camera_sites")},
+                areas=[areas[s] for s in c["areas"]], camera_sites=[sites[s] for s in c["camera_sites"]])
+            promise.commitments.append(commitment)
+            commitments[f"{p['slug']}/{c['slug']}"] = commitment
+        session.add(promise)
+    for f in ds.follow_ups:
+        commitments[f["commitment"]].follow_ups.append(
+            FollowUp(**{k: v for k, v in f.items() if k != "commitment"}, recorded_by="källdata"))
+    if session.get(DataVersion, 1) is None:
+        session.add(DataVersion(id=1, counter=0))
+    session.flush()
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _dumps(obj) -> str:
+    import json
+    return json.dumps(obj, separators=(",", ":"))

@@ -1,0 +1,48 @@
+"""Headless Chromium for the journeys: every request that leaves 127.0.0.1 is blocked and counted."""
+import contextlib
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+class Tab:
+    """A page plus what it tried to fetch from outside, its console errors and dialogs."""
+
+    def __init__(self, page):
+        self.page, self.external, self.console_errors, self.dialogs, self.page_errors = page, [], [], [], []
+        page.route("**/*", self._route)
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        page.on("dialog", self._dialog)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def screenshot(self, name: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+@contextlib.contextmanager
+def chromium(width=1280, height=900, **context_options):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        context = browser.new_context(viewport={"width": width, "height": height}, **context_options)
+        try:
+            yield lambda: Tab(context.new_page())
+        finally:
+            context.close()
+            browser.close()

@@ -1,0 +1,101 @@
+"""Fixtures: an app on a temporary SQLite database (flaskr style), and a live server for browsers."""
+import datetime as dt
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from mapapp import PROJECT_ROOT, create_app
+
+GEODATA = PROJECT_ROOT / "geodata"
+TODAY = dt.date(2026, 11, 23)
+
+
+def _database_url(tmp_path: Path) -> str:
+    # CI runs the suite a second time against PostgreSQL by setting this variable.
+    url = os.environ.get("MAPAPP_TEST_DATABASE_URL")
+    return url or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def make_app(tmp_path: Path, geodata: Path = GEODATA, **config):
+    """An app on its own database, seeded from geodata (or a broken copy of it)."""
+    settings = {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": _database_url(tmp_path),
+                "GEODATA_DIR": str(geodata), "TODAY": TODAY, "WTF_CSRF_ENABLED": True}
+    settings.update(config)
+    app = create_app(settings)
+    if os.environ.get("MAPAPP_TEST_DATABASE_URL"):
+        from mapapp.store.seed import seed_from_dir
+        seed_from_dir(app, geodata, force=True)
+    return app
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory):
+    """Seed one SQLite file per test session; each test gets a copy of it."""
+    folder = tmp_path_factory.mktemp("template")
+    app = make_app(folder)
+    app.extensions["mapapp_engine"].dispose()
+    return folder / "test.sqlite"
+
+
+@pytest.fixture
+def app(tmp_path, seeded_template):
+    if not os.environ.get("MAPAPP_TEST_DATABASE_URL"):
+        shutil.copy(seeded_template, tmp_path / "test.sqlite")
+    app = make_app(tmp_path)
+    yield app
+    app.extensions["mapapp_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def geodata_copy(tmp_path):
+    """A writable copy of geodata/ that a test may break."""
+    target = tmp_path / "geodata"
+    shutil.copytree(GEODATA, target)
+    return target
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """The app served on loopback from a thread, for the browser tests."""
+
+    def __init__(self, app):
+        self.app, self.port = app, _free_port()
+        self.server = make_server("127.0.0.1", self.port, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def live_server(app):
+    with LiveServer(app) as server:
+        yield server

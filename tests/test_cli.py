@@ -1,0 +1,46 @@
+"""The seed command: dry run, rebuild, and first start without any manual step."""
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import _free_port
+from mapapp import PROJECT_ROOT
+
+
+def test_seed_dry_run_writes_nothing(runner):
+    result = runner.invoke(args=["seed", "--dry-run"])
+    assert result.exit_code == 0
+    assert result.output.strip() == ("checked (dry run, nothing written): 7 areas, 6 promises, 24 commitments, "
+                                     "6 follow-ups, 6 camera sites")
+
+
+def test_seed_rebuilds(runner, client):
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert "seeded: 7 areas" in result.output
+    assert len(client.get("/api/promises").get_json()["promises"]) == 6
+
+
+@pytest.mark.skipif(bool(os.environ.get("MAPAPP_TEST_DATABASE_URL")), reason="first start is about the SQLite default")
+def test_first_start_creates_and_seeds_the_database(tmp_path):
+    """README command (a) in miniature: flask run on an empty instance serves the seeded data."""
+    port = _free_port()
+    env = {**os.environ, "MAPAPP_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}"}
+    server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "mapapp", "run", "--port", str(port)],
+                              cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        body = ""
+        for _ in range(100):
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "Hageby" in body and "Medborgarlöfte Norrköping 2023–2024" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
