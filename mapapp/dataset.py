@@ -1,5 +1,6 @@
 """Load and check the data files in geodata/: one clear DataError per broken record."""
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from . import geo, vocab
 from .errors import DataError
 
 _MISSING = object()
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class _Record:
@@ -46,6 +48,12 @@ class _Record:
             return dt.date.fromisoformat(str(value))
         except ValueError:
             self.fail(key, f"'{value}' is not a date (YYYY-MM-DD)")
+
+    def slug(self, key="slug"):
+        value = self.get(key)
+        if not _SLUG.fullmatch(value):
+            self.fail(key, f"'{value}' is not a slug (lower-case letters, digits and hyphens)")
+        return value
 
     def child(self, key, name):
         return _Record(self.get(key, dict), self.file, f"{self.name} {name}")
@@ -109,7 +117,7 @@ def _load_areas(data_dir: Path) -> list[dict]:
     areas = []
     for i, feature in enumerate(features):
         rec = _Record(feature["properties"], "areas.geojson", f"feature {i}")
-        slug = rec.get("slug")
+        slug = rec.slug()
         rec.name = f"feature {i} ({slug})"
         prov = rec.child("provenance", "provenance")
         provenance = {k: prov.get(k) for k in ("dataset", "licence", "attribution", "caveat", "file")}
@@ -159,7 +167,7 @@ def _est(facts: _Record) -> dict:
 
 def _load_promise(path: Path, label: str, area_slugs: set) -> dict:
     rec = _Record(_read_yaml(path, label), label, "promise")
-    slug = rec.get("slug")
+    slug = rec.slug()
     rec.name = f"promise '{slug}'"
     muni = rec.child("municipality", "municipality")
     period = rec.child("period", "period")
@@ -217,7 +225,7 @@ def _commitment(rec: _Record, area_slugs: set) -> dict:
         target = {"count": t.get("count", int), "unit": t.get("unit"), "text": t.get("text")}
     method = rec.get("method", required=False, choices=vocab.METHODS)
     return {
-        "slug": rec.get("slug"), "title": rec.get("title"), "text": rec.get("text").strip(),
+        "slug": rec.slug(), "title": rec.get("title"), "text": rec.get("text").strip(),
         "text_note": rec.get("text_note", required=False), "note": rec.get("note", required=False),
         "responsible": rec.get("responsible", choices=vocab.RESPONSIBLE),
         "themes": rec.strings("themes"), "method": method, "target": target,
@@ -286,7 +294,7 @@ def _load_camera_sites(path: Path, area_slugs: set, commitments: dict) -> list[d
                 rec.fail("areas", f"unknown area '{slug}'")
         src = rec.child("source", "source")
         out.append({
-            "slug": rec.get("slug"), "name": rec.get("name"),
+            "slug": rec.slug(), "name": rec.get("name"),
             "municipality_code": rec.get("municipality"), "precision": precision, "point": point,
             "areas": areas, "status": rec.get("status", choices=vocab.CAMERA_STATUSES),
             "decided": rec.get("decided", dt.date, required=False),

@@ -15,6 +15,25 @@ SWEDEN_BOUNDS = [[55.3, 11.0], [69.1, 24.2]]
 LAGESBILD_COLOURS = {"utsatt": "#d95f02", "riskomrade": "#a6361c", "sarskilt_utsatt": "#67000d", "okand": "#d95f02"}
 
 
+def _bare(features: list[dict], keep=("slug",)) -> dict:
+    """Geometry plus the few machine values styling needs.
+
+    Folium renders its scripts twice through Jinja, so any text it embeds is evaluated as a
+    template ({{ … }} would run). No data text reaches Folium: the page script reads names and
+    descriptions from a separate JSON block rendered once by Flask.
+    """
+    out = []
+    for f in features:
+        props = {k: f["properties"].get(k) for k in keep}
+        out.append({"type": "Feature", "id": f["properties"]["slug"], "properties": props, "geometry": f["geometry"]})
+    return {"type": "FeatureCollection", "features": out}
+
+
+def page_data(layers: dict[str, list[dict]]) -> dict:
+    """Per layer, slug → full properties, for the page's JSON block."""
+    return {key: {f["properties"]["slug"]: f["properties"] for f in features} for key, features in layers.items()}
+
+
 class _Wiring(MacroElement):
     """Hands the map and its layers to static/js/lofteskartan.js, which binds safe tooltips and the panel."""
 
@@ -48,10 +67,9 @@ def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_pre
 
 
 def _area_style(feature):
-    status = feature["properties"].get("summary_status") or "ej_bedomd"
-    colour = vocab.STATUS_COLOURS[status]
+    colour = vocab.STATUS_COLOURS.get(feature["properties"].get("summary_status"), vocab.STATUS_COLOURS["ej_bedomd"])
     return {"color": "#1f2933", "weight": 2, "fillColor": colour, "fillOpacity": 0.55,
-            "className": f"area-shape area-{feature['properties']['slug']}"}
+            "className": "area-shape"}
 
 
 def _outline(colour, dash=None, cls="outline"):
@@ -61,18 +79,10 @@ def _outline(colour, dash=None, cls="outline"):
 
 
 def _lagesbild_style(feature):
-    category = (feature["properties"].get("lagesbild") or {}).get("category") or "okand"
+    category = feature["properties"].get("category")
+    category = category if category in LAGESBILD_COLOURS else "okand"
     return {"color": LAGESBILD_COLOURS[category], "weight": 3, "fillColor": LAGESBILD_COLOURS[category],
             "fillOpacity": 0.25, "dashArray": "2 6", "className": "lagesbild-shape"}
-
-
-def _labels(features, group):
-    for f in features:
-        lon, lat = f["properties"]["label_point"]
-        folium.Marker([lat, lon], icon=folium.DivIcon(
-            html=f'<span class="area-label">{escape(f["properties"]["name"])}</span>',
-            icon_size=(120, 20), icon_anchor=(60, 10), class_name="area-label-icon"),
-            interactive=False, keyboard=False).add_to(group)
 
 
 def bounds_of(features) -> list | None:
@@ -90,22 +100,23 @@ def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbi
     show = set(show_layers or ("areas", "camera"))
     m = new_map(tile_url, tile_attribution, bounds or bounds_of(areas), static_prefix)
     districts = folium.FeatureGroup(name="Områden med medborgarlöften", show="areas" in show).add_to(m)
-    area_layer = folium.GeoJson({"type": "FeatureCollection", "features": areas}, name="areas",
+    area_layer = folium.GeoJson(_bare(areas, ("slug", "summary_status")), name="areas",
                                 style_function=_area_style, highlight_function=lambda f: {"weight": 4},
                                 control=False).add_to(districts)
-    _labels(areas, districts)
     cameras = folium.FeatureGroup(name="Kamerabevakning", show="camera" in show).add_to(m)
     camera_layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": camera}, name="camera",
+        _bare(camera), name="camera",
         style_function=_outline("#5e3c99", "8 6", "camera-area"),
         marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True, fill_color="#ffffff",
                                    fill_opacity=1),
         control=False).add_to(cameras)
     est_group = folium.FeatureGroup(name="EST-områden", show="est" in show).add_to(m)
-    est_layer = folium.GeoJson({"type": "FeatureCollection", "features": est}, name="est",
+    est_layer = folium.GeoJson(_bare(est), name="est",
                                style_function=_outline("#1f78b4", None, "est-shape"), control=False).add_to(est_group)
     lb_group = folium.FeatureGroup(name=f"Polisens lägesbild ({year_label})", show="lagesbild" in show).add_to(m)
-    lb_layer = folium.GeoJson({"type": "FeatureCollection", "features": lagesbild}, name="lagesbild",
+    categories = [{**f, "properties": {"slug": f["properties"]["slug"],
+                                       "category": f["properties"]["lagesbild"]["category"]}} for f in lagesbild]
+    lb_layer = folium.GeoJson(_bare(categories, ("slug", "category")), name="lagesbild",
                               style_function=_lagesbild_style, control=False).add_to(lb_group)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     _Wiring({"areas": area_layer, "camera": camera_layer, "est": est_layer, "lagesbild": lb_layer},
@@ -119,14 +130,13 @@ def area_map(area_feature: dict, camera: list[dict], tile_url=None, tile_attribu
              static_prefix: str = "") -> folium.Map:
     """A small map of one area and its camera sites."""
     m = new_map(tile_url, tile_attribution, bounds_of([area_feature]), static_prefix)
-    layer = folium.GeoJson({"type": "FeatureCollection", "features": [area_feature]}, name="areas",
+    layer = folium.GeoJson(_bare([area_feature], ("slug", "summary_status")), name="areas",
                            style_function=_area_style, control=False).add_to(m)
-    cam = folium.GeoJson({"type": "FeatureCollection", "features": camera}, name="camera",
+    cam = folium.GeoJson(_bare(camera), name="camera",
                          style_function=_outline("#5e3c99", "8 6", "camera-area"),
                          marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True,
                                                     fill_color="#ffffff", fill_opacity=1),
                          control=False).add_to(m)
-    _labels([area_feature], m)
     _Wiring({"areas": layer, "camera": cam}, {"attributions": [], "small": True}).add_to(m)
     return m
 
@@ -138,12 +148,11 @@ def highlight_map(features: list[dict], highlighted: set, tile_url=None, tile_at
     m = new_map(tile_url, tile_attribution, bounds_of(chosen), static_prefix)
     for f in features:
         f["properties"]["highlighted"] = f["properties"]["slug"] in highlighted
-    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, name="areas",
+    layer = folium.GeoJson(_bare(features, ("slug", "summary_status", "highlighted")), name="areas",
                            style_function=lambda f: {**_area_style(f),
                                                      "fillOpacity": 0.6 if f["properties"]["highlighted"] else 0.1,
                                                      "weight": 3 if f["properties"]["highlighted"] else 1},
                            control=False).add_to(m)
-    _labels(features, m)
     _Wiring({"areas": layer}, {"attributions": [], "small": True}).add_to(m)
     return m
 

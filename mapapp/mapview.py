@@ -17,17 +17,21 @@ def _cached(session, key, build):
     return get_cache(current_app).get_or_build((current_version(session), _tiles(), *key), build)
 
 
+def _parts(m, layers: dict) -> dict:
+    return {**maps.render_parts(m), "features": maps.page_data(layers)}
+
+
 def overview(session, today, year=None, municipality=None, layers=None) -> dict:
     """The home page map for a year (None = latest) and an optional municipality view."""
     def build():
         features = mapdata.area_features(session, today, year)
         focus = [f for f in features if not municipality or f["properties"]["municipality"]["code"] == municipality]
         url, attr = _tiles()
-        m = maps.overview_map(features, [f for f in mapdata.camera_features(session) if f["geometry"]],
-                              mapdata.est_features(features), mapdata.lagesbild_features(features, year),
-                              str(year) if year else "senaste", url, attr, maps.bounds_of(focus),
-                              ATTRIBUTIONS, show_layers=layers)
-        return maps.render_parts(m)
+        camera = [f for f in mapdata.camera_features(session) if f["geometry"]]
+        est, lagesbild = mapdata.est_features(features), mapdata.lagesbild_features(features, year)
+        m = maps.overview_map(features, camera, est, lagesbild, str(year) if year else "senaste", url, attr,
+                              maps.bounds_of(focus), ATTRIBUTIONS, show_layers=layers)
+        return _parts(m, {"areas": features, "camera": camera, "est": est, "lagesbild": lagesbild})
     return _cached(session, ("overview", today, year, municipality, tuple(layers or ())), build)
 
 
@@ -36,12 +40,25 @@ def area(session, today, slug) -> dict:
         feature = next(f for f in mapdata.area_features(session, today) if f["id"] == slug)
         camera = [f for f in mapdata.camera_features(session)
                   if f["geometry"] and slug in {a["slug"] for a in f["properties"]["areas"]}]
-        return maps.render_parts(maps.area_map(feature, camera, *_tiles()))
+        return _parts(maps.area_map(feature, camera, *_tiles()), {"areas": [feature], "camera": camera})
     return _cached(session, ("area", today, slug), build)
 
 
 def promise(session, today, municipality, highlighted) -> dict:
     def build():
         features = mapdata.area_features(session, today, municipality=municipality)
-        return maps.render_parts(maps.highlight_map(features, set(highlighted), *_tiles()))
+        return _parts(maps.highlight_map(features, set(highlighted), *_tiles()), {"areas": features})
     return _cached(session, ("promise", today, municipality, tuple(sorted(highlighted))), build)
+
+
+def est(session, today) -> dict:
+    """The planners' EST map: areas coloured by status with the EST areas outlined, framed on them."""
+    def build():
+        features = mapdata.area_features(session, today)
+        est_areas = mapdata.est_features(features)
+        url, attr = _tiles()
+        m = maps.overview_map(features, [f for f in mapdata.camera_features(session) if f["geometry"]],
+                              est_areas, mapdata.lagesbild_features(features), "senaste", url, attr,
+                              maps.bounds_of(est_areas or features), ATTRIBUTIONS, show_layers=("areas", "est"))
+        return maps.render_parts(m)
+    return _cached(session, ("est", today), build)

@@ -40,9 +40,24 @@ class Tab:
 def chromium(width=1280, height=900, **context_options):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        # Reduced motion: the app then skips zoom animations, so clicks land where they aim.
+        context_options.setdefault("reduced_motion", "reduce")
         context = browser.new_context(viewport={"width": width, "height": height}, **context_options)
         try:
             yield lambda: Tab(context.new_page())
         finally:
             context.close()
             browser.close()
+
+
+def click_area(tab, slug: str):
+    """Click inside an area where a person would: on its label point, once the map has stopped moving."""
+    page = tab.page
+    x, y = page.evaluate("""slug => {
+        const layer = window.Lofteskartan.layers[slug];
+        const [lon, lat] = layer.feature.properties.label_point;
+        const p = window.lofteskartanMap.latLngToContainerPoint([lat, lon]);
+        const box = window.lofteskartanMap.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }""", slug)
+    page.mouse.click(x, y)

@@ -12,9 +12,24 @@
     return node;
   }
 
-  function strings() {
-    var node = document.getElementById("map-strings");
+  function json(id) {
+    var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : {};
+  }
+
+  var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function zoomTo(map, bounds) {
+    map.fitBounds(bounds, {padding: [20, 20], maxZoom: 14, animate: !reducedMotion});
+  }
+
+  /* Labels are made here, as text, so no name is ever parsed as HTML. */
+  function addLabel(group, props) {
+    var icon = L.divIcon({className: "area-label-icon", html: "", iconSize: null});
+    var marker = L.marker([props.label_point[1], props.label_point[0]],
+                          {icon: icon, interactive: false, keyboard: false}).addTo(group);
+    var node = marker.getElement();
+    if (node) { node.appendChild(el("span", {"class": "area-label", text: props.name})); }
   }
 
   function period(p) {
@@ -75,16 +90,20 @@
   }
 
   function wire(cfg) {
-    var S = strings();
+    var S = json("map-strings"), F = json("map-features");
+    function propsOf(key, layer) { return (F[key] || {})[layer.feature.id] || layer.feature.properties; }
     var map = cfg.map;
     window.lofteskartanMap = map;
     (cfg.options.attributions || []).forEach(function (a) { map.attributionControl.addAttribution(a); });
     var byslug = {};
     if (cfg.layers.areas) {
+      var labels = L.layerGroup().addTo(map);
       cfg.layers.areas.eachLayer(function (layer) {
-        var props = layer.feature.properties;
+        var props = propsOf("areas", layer);
+        layer.feature.properties = props;
         byslug[props.slug] = layer;
         layer.bindTooltip(el("span", {text: props.name + (props.summary_status ? " – " + ((S.summary_labels || {})[props.summary_status] || "") : "")}), {sticky: true});
+        if (props.label_point) { addLabel(labels, props); }
         if (cfg.options.small) { return; }
         layer.on("click", function () { fillPanel(props, S); });
         var path = layer.getElement && layer.getElement();
@@ -101,7 +120,7 @@
     }
     if (cfg.layers.camera) {
       cfg.layers.camera.eachLayer(function (layer) {
-        var props = layer.feature.properties;
+        var props = propsOf("camera", layer);
         layer.bindTooltip(el("span", {text: cameraText(props, S)}), {sticky: true});
         layer.bindPopup(cameraPopup(props, S));
       });
@@ -109,7 +128,7 @@
     ["est", "lagesbild"].forEach(function (key) {
       if (!cfg.layers[key]) { return; }
       cfg.layers[key].eachLayer(function (layer) {
-        var props = layer.feature.properties;
+        var props = propsOf(key, layer);
         var text = key === "est" ? props.name + " – " + (S.est || "EST")
                                  : props.name + " – " + ((props.lagesbild || {}).category_label || "") + " (" + ((props.lagesbild || {}).year || "") + ")";
         layer.bindTooltip(el("span", {text: text}), {sticky: true});
@@ -118,28 +137,33 @@
     document.querySelectorAll("[data-open-area]").forEach(function (button) {
       button.addEventListener("click", function () {
         var layer = byslug[button.getAttribute("data-open-area")];
-        if (layer) { fillPanel(layer.feature.properties, S); map.fitBounds(layer.getBounds(), {maxZoom: 14}); }
+        if (layer) { fillPanel(layer.feature.properties, S); zoomTo(map, layer.getBounds()); }
       });
     });
     if (cfg.layers.areas && !cfg.options.small) { addOverviewDots(map, cfg.layers.areas, S); }
     window.Lofteskartan.layers = byslug;
   }
 
-  /* At national zoom the districts are a few pixels wide: a dot per area keeps them findable. */
+  /* At national zoom the districts are a few pixels wide: one dot per municipality keeps them
+     findable, and a click zooms to that municipality's areas. */
   function addOverviewDots(map, areas, S) {
-    var dots = L.layerGroup();
+    var dots = L.layerGroup(), groups = {};
     areas.eachLayer(function (layer) {
-      var props = layer.feature.properties;
-      var colour = layer.options.fillColor;
-      var dot = L.circleMarker([props.label_point[1], props.label_point[0]],
-                               {radius: 9, color: "#1f2933", weight: 2, fillColor: colour, fillOpacity: 1,
-                                className: "area-dot area-dot-" + props.slug});
-      dot.bindTooltip(el("span", {text: props.name}));
-      dot.on("click", function () { fillPanel(props, S); map.fitBounds(layer.getBounds(), {maxZoom: 14}); });
+      var m = layer.feature.properties.municipality;
+      (groups[m.code] = groups[m.code] || {name: m.name, layers: []}).layers.push(layer);
+    });
+    Object.keys(groups).forEach(function (code) {
+      var g = groups[code], bounds = L.latLngBounds([]);
+      g.layers.forEach(function (l) { bounds.extend(l.getBounds()); });
+      var dot = L.circleMarker(bounds.getCenter(), {radius: 12, color: "#1f2933", weight: 2, fillColor: "#ffffff",
+                                                     fillOpacity: 1, className: "municipality-dot municipality-dot-" + code});
+      var names = g.layers.map(function (l) { return l.feature.properties.name; }).join(", ");
+      dot.bindTooltip(el("span", {text: g.name + ": " + names}), {permanent: true, direction: "right", className: "municipality-label"});
+      dot.on("click", function () { zoomTo(map, bounds); });
       dots.addLayer(dot);
     });
     function update() {
-      var far = map.getZoom() < 11;
+      var far = map.getZoom() < 10;
       map.getContainer().classList.toggle("zoomed-out", far);
       if (far && map.hasLayer(areas)) { dots.addTo(map); } else { dots.remove(); }
     }
