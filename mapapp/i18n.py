@@ -1,4 +1,6 @@
 """Languages: Swedish by default, English when chosen; data texts stay in their source language."""
+from urllib.parse import urlencode
+
 from flask import request, session
 from flask_babel import Babel, gettext
 
@@ -27,7 +29,15 @@ def init_app(app):
     @app.context_processor
     def locale_context():
         from flask_babel import get_locale
-        return {"current_locale": str(get_locale() or "sv"), "map_strings": map_strings}
+        return {"current_locale": str(get_locale() or "sv"), "map_strings": map_strings,
+                "language_url": language_url}
+
+
+def language_url(lang: str) -> str:
+    """The current page in another language: same path and query, with lang set."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [lang]
+    return request.path + "?" + urlencode(args, doseq=True)
 
 
 def map_strings() -> dict:
@@ -48,6 +58,14 @@ def map_strings() -> dict:
         "precision": gettext("Precision:"),
         "unknown_date": gettext("okänt datum"),
         "est": gettext("EST-område"),
+        "you_are_in": gettext("Punkten ligger i"),
+        "outside": gettext("Punkten ligger inte i något område med medborgarlöfte i Löfteskartan."),
+        "nearest": gettext("Närmast är"),
+        "km_away": gettext("km bort."),
+        "locating": gettext("Hämtar din position …"),
+        "geolocation_unavailable": gettext("Webbläsaren kan inte ge din position. Sök på ett namn i stället."),
+        "geolocation_denied": gettext("Positionen kunde inte hämtas. Sök på ett namn i stället."),
+        "lookup_failed": gettext("Uppslagningen misslyckades. Försök igen."),
         "status_labels": {k: gettext(v) for k, v in vocab.STATUSES.items()},
         "summary_labels": {k: gettext(v) for k, v in SUMMARY_LABELS.items()},
     }

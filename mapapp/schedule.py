@@ -27,8 +27,11 @@ def follow_up_schedule(rule: dict, start: dt.date, end: dt.date, reported: list[
                        today: dt.date) -> dict:
     """Due dates with whether a follow-up was reported in each window, the next due and the overdue."""
     windows, previous = [], None
-    for due in due_dates(rule, start, end):
-        met = any((previous is None or d > previous) and d <= due for d in reported)
+    dues = due_dates(rule, start, end)
+    for i, due in enumerate(dues):
+        # The final report often comes after the period: it counts for the last window for a year.
+        until = due + dt.timedelta(days=365) if i == len(dues) - 1 else due
+        met = any((previous is None or d > previous) and d <= until for d in reported)
         windows.append({"due": due, "met": met, "overdue": due < today and not met})
         previous = due
     upcoming = [w["due"] for w in windows if w["due"] >= today]

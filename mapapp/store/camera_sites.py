@@ -1,9 +1,16 @@
-"""Camera sites as published: a sensitive site is generalised to its area."""
-from sqlalchemy import select
+"""Camera sites as published (a sensitive site is generalised to its area), and planners' edits."""
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from .. import vocab
-from ..models import CameraSite
+from .. import geo, vocab
+from ..errors import MapappError, NotFound
+from ..models import Area, CameraSite
+from . import audit
+
+# What a planner may change; the slug is fixed once the site exists.
+EDITABLE = ("name", "municipality_code", "precision", "lon", "lat", "status", "decided", "date_label",
+            "start", "end", "count", "description", "location_note", "sensitive", "source_url", "source_title")
+_CHANGED_ELSEWHERE = "Kameraplatsen har ändrats av någon annan sedan du öppnade formuläret."
 
 
 def camera_site_dict(s: CameraSite, public: bool = True) -> dict:
@@ -31,3 +38,70 @@ def list_camera_sites(session: Session, public: bool = True, municipality: str |
         query = query.where(CameraSite.municipality_code == municipality)
     sites = session.scalars(query.order_by(CameraSite.municipality_code, CameraSite.name)).all()
     return [camera_site_dict(s, public) for s in sites]
+
+
+def edit_dict(s: CameraSite) -> dict:
+    """The editable fields, the areas and the version, exactly as stored (never generalised)."""
+    return {"slug": s.slug, **{k: getattr(s, k) for k in EDITABLE},
+            "areas": sorted(a.slug for a in s.areas), "version": s.version}
+
+
+def _load(session: Session, slug: str) -> CameraSite:
+    site = session.scalar(select(CameraSite).options(selectinload(CameraSite.areas)).where(CameraSite.slug == slug))
+    if site is None:
+        raise NotFound(f"Det finns ingen kameraplats med adressen '{slug}'.")
+    return site
+
+
+def get_camera_site(session: Session, slug: str) -> dict:
+    return edit_dict(_load(session, slug))
+
+
+def _areas_for(session: Session, fields: dict, chosen: list[str]) -> list[Area]:
+    """With a point: the areas that contain it (so generalising follows a move); else the chosen ones."""
+    areas = {a.slug: a for a in session.scalars(select(Area))}
+    if fields.get("lon") is not None:
+        index = geo.AreaIndex({slug: geo.from_geojson(a.geometry) for slug, a in areas.items()})
+        chosen = index.containing(fields["lon"], fields["lat"])
+    unknown = [s for s in chosen if s not in areas]
+    if unknown:
+        raise MapappError(f"Okänt område: {', '.join(unknown)}.")
+    return [areas[s] for s in chosen]
+
+
+def create_camera_site(session: Session, slug: str, fields: dict, chosen_areas: list[str], username: str) -> dict:
+    if slug == "new":  # the address of the form that creates sites
+        raise MapappError("Adressen 'new' är reserverad; välj en annan.")
+    if session.scalar(select(CameraSite.id).where(CameraSite.slug == slug)):
+        raise MapappError(f"Det finns redan en kameraplats med adressen '{slug}'.")
+    with audit.write(session):
+        site = CameraSite(slug=slug, **fields, areas=_areas_for(session, fields, chosen_areas), version=1)
+        session.add(site)
+        session.flush()
+        audit.record(session, username, "create", "camera_site", slug, None, edit_dict(site))
+    return edit_dict(site)
+
+
+def update_camera_site(session: Session, slug: str, fields: dict, chosen_areas: list[str],
+                       expected_version: int, username: str) -> dict:
+    """Save if nobody saved since expected_version (409 otherwise); audited, all or nothing."""
+    site = _load(session, slug)
+    before = edit_dict(site)
+    if before["version"] != expected_version:
+        raise MapappError(_CHANGED_ELSEWHERE, 409)
+    areas = _areas_for(session, fields, chosen_areas)
+    if all(before[k] == v for k, v in fields.items()) and before["areas"] == sorted(a.slug for a in areas):
+        return before  # nothing changed: no new version, no audit entry
+    with audit.write(session):
+        # The version condition in the UPDATE itself closes the gap between the check above and this write.
+        done = session.execute(update(CameraSite)
+                               .where(CameraSite.id == site.id, CameraSite.version == expected_version)
+                               .values(**fields, version=expected_version + 1)
+                               .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise MapappError(_CHANGED_ELSEWHERE, 409)
+        session.refresh(site)
+        site.areas = areas
+        session.flush()
+        audit.record(session, username, "update", "camera_site", slug, before, edit_dict(site))
+    return edit_dict(site)

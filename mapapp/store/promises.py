@@ -1,13 +1,14 @@
 """Promises, commitments and follow-ups as plain dicts."""
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from .. import vocab
-from ..errors import NotFound
+from ..errors import MapappError, NotFound
 from ..models import Commitment, Promise
 from ..schedule import follow_up_schedule
+from . import audit
 from .status import count_statuses, current_follow_up, summary_status
 
 _LOAD = (selectinload(Promise.commitments).selectinload(Commitment.follow_ups),
@@ -19,7 +20,8 @@ def follow_up_dict(f) -> dict:
     return {
         "id": f.id, "date": f.date, "date_label": f.date_label, "status": f.status,
         "status_label": vocab.STATUSES[f.status], "note": f.note, "basis": f.basis,
-        "evidence": {"url": f.evidence_url, "title": f.evidence_title, "file": f.evidence_file},
+        "evidence": {"url": f.evidence_url, "title": f.evidence_title, "file": f.evidence_file,
+                     "file_url": f"/evidence/{f.id}" if f.evidence_file else None},
         "recorded_by": f.recorded_by, "recorded_at": f.recorded_at, "supersedes": f.supersedes_id,
     }
 
@@ -120,3 +122,41 @@ def get_commitment(session: Session, promise_slug: str, commitment_slug: str, to
 def published_promises(session: Session):
     return session.scalars(select(Promise).options(*_LOAD).where(Promise.published.is_(True))
                            .order_by(Promise.period_end.desc(), Promise.title)).all()
+
+
+def all_promises(session: Session):
+    """Every promise, drafts included, newest first (for planners)."""
+    return session.scalars(select(Promise).options(*_LOAD).order_by(Promise.period_end.desc(), Promise.title)).all()
+
+
+def promise_meta(p: Promise) -> dict:
+    """The fields a planner edits, with the version the edit form must carry back."""
+    return {"slug": p.slug, "title": p.title, "parties": list(p.parties), "signed": p.signed,
+            "problem_picture": p.problem_picture, "follow_up_text": p.follow_up_rule.get("text"),
+            "version": p.version}
+
+
+def get_promise_meta(session: Session, slug: str) -> dict:
+    return promise_meta(load_promise(session, slug, include_drafts=True))
+
+
+def update_promise_meta(session: Session, slug: str, changes: dict, expected_version: int, username: str) -> dict:
+    """Save metadata if nobody saved since expected_version (409 otherwise); audited, all or nothing."""
+    p = load_promise(session, slug, include_drafts=True)
+    before = promise_meta(p)
+    if before["version"] != expected_version:
+        raise MapappError("Löftet har ändrats av någon annan sedan du öppnade formuläret.", 409)
+    if all(before[k] == v for k, v in changes.items()):
+        return before  # nothing changed: no new version, no audit entry
+    values = {k: v for k, v in changes.items() if k != "follow_up_text"}
+    values["follow_up_rule"] = {**p.follow_up_rule, "text": changes["follow_up_text"]}
+    with audit.write(session):
+        # The version condition in the UPDATE itself closes the gap between the check above and this write.
+        done = session.execute(update(Promise).where(Promise.id == p.id, Promise.version == expected_version)
+                               .values(**values, version=expected_version + 1)
+                               .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise MapappError("Löftet har ändrats av någon annan sedan du öppnade formuläret.", 409)
+        session.refresh(p)
+        audit.record(session, username, "update", "promise", slug, before, promise_meta(p))
+    return promise_meta(p)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from .. import dataset, geo
 from ..errors import MapappError
-from ..models import (Area, CameraSite, Commitment, DataVersion, FollowUp, LagesbildEntry, Promise,
+from ..models import (Area, Presentation, CameraSite, Commitment, DataVersion, FollowUp, LagesbildEntry, Place, Promise,
                       camera_site_area, commitment_area, commitment_camera_site)
 from .versions import bump_version
 
@@ -14,7 +14,7 @@ from .versions import bump_version
 def _summary(ds: dataset.Dataset) -> dict:
     return {"areas": len(ds.areas), "promises": len(ds.promises),
             "commitments": sum(len(p["commitments"]) for p in ds.promises),
-            "follow-ups": len(ds.follow_ups), "camera sites": len(ds.camera_sites)}
+            "follow-ups": len(ds.follow_ups), "camera sites": len(ds.camera_sites), "places": len(ds.places)}
 
 
 def check_dir(data_dir) -> dict:
@@ -30,12 +30,16 @@ def seed_from_dir(app, data_dir, force: bool = False) -> dict:
     with Session(get_engine(app)) as session, session.begin():
         recorded = session.scalar(select(func.count()).select_from(FollowUp)
                                   .where(FollowUp.recorded_by != "källdata"))
-        if recorded and not force:
-            raise MapappError(f"{recorded} follow-ups were recorded in the app; re-seeding would "
-                              "remove them. Back up first, then use --force.", 409)
+        presentations = session.scalar(select(func.count()).select_from(Presentation))
+        imported = session.scalar(select(func.count()).select_from(Promise).where(Promise.source_text.is_not(None)))
+        made = [f"{n} {what}" for n, what in ((recorded, "follow-ups recorded"), (presentations, "saved presentations"),
+                                               (imported, "imported promises")) if n]
+        if made and not force:
+            raise MapappError(f"The app holds work that re-seeding would remove ({', '.join(made)}). "
+                              "Back up first (flask backup), then use --force.", 409)
         for table in (commitment_camera_site, camera_site_area, commitment_area):
             session.execute(delete(table))
-        for model in (FollowUp, Commitment, Promise, CameraSite, LagesbildEntry, Area):
+        for model in (FollowUp, Commitment, Promise, CameraSite, LagesbildEntry, Place, Area):
             session.execute(delete(model))
         write_dataset(session, ds)
         bump_version(session)
@@ -75,6 +79,10 @@ def write_dataset(session: Session, ds: dataset.Dataset):
     for f in ds.follow_ups:
         commitments[f["commitment"]].follow_ups.append(
             FollowUp(**{k: v for k, v in f.items() if k != "commitment"}, recorded_by="källdata"))
+    for p in ds.places:
+        point = p["point"] or {}
+        session.add(Place(**{k: v for k, v in p.items() if k not in ("point", "area")},
+                          lon=point.get("lon"), lat=point.get("lat"), area=areas[p["area"]]))
     if session.get(DataVersion, 1) is None:
         session.add(DataVersion(id=1, counter=0))
     session.flush()

@@ -105,7 +105,7 @@
         layer.bindTooltip(el("span", {text: props.name + (props.summary_status ? " – " + ((S.summary_labels || {})[props.summary_status] || "") : "")}), {sticky: true});
         if (props.label_point) { addLabel(labels, props); }
         if (cfg.options.small) { return; }
-        layer.on("click", function () { fillPanel(props, S); });
+        layer.on("click", function (e) { L.DomEvent.stopPropagation(e); fillPanel(props, S); });
         var path = layer.getElement && layer.getElement();
         if (path) {
           path.setAttribute("tabindex", "0");
@@ -140,7 +140,13 @@
         if (layer) { fillPanel(layer.feature.properties, S); zoomTo(map, layer.getBounds()); }
       });
     });
-    if (cfg.layers.areas && !cfg.options.small) { addOverviewDots(map, cfg.layers.areas, S); }
+    if (cfg.layers.areas && !cfg.options.small) {
+      addOverviewDots(map, cfg.layers.areas, S);
+      map.on("click", function (e) {
+        if (window.LofteskartanLocate) { window.LofteskartanLocate.lookup(e.latlng.lng, e.latlng.lat); }
+      });
+      keepViewInUrl(map, cfg.options.groups || {});
+    }
     window.Lofteskartan.layers = byslug;
   }
 
@@ -169,6 +175,22 @@
     }
     map.on("zoomend overlayadd overlayremove", update);
     update();
+  }
+
+  /* The map view (centre, zoom, layers) lives in the URL, so a link shows what its sender saw. */
+  function keepViewInUrl(map, groups) {
+    var match = /^#(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
+    if (match) { map.setView([parseFloat(match[2]), parseFloat(match[3])], parseInt(match[1], 10), {animate: false}); }
+    function layersOn() {
+      return Object.keys(groups).filter(function (k) { return window[groups[k]] && map.hasLayer(window[groups[k]]); });
+    }
+    function write() {
+      var c = map.getCenter(), url = new URL(window.location.href);
+      url.searchParams.set("layers", layersOn().join(","));
+      url.hash = map.getZoom() + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5);
+      window.history.replaceState(null, "", url.toString());
+    }
+    map.on("moveend overlayadd overlayremove", write);
   }
 
   window.Lofteskartan = {wire: wire, fillPanel: fillPanel};

@@ -1,0 +1,28 @@
+"""axe-core (from the npm registry, tests/js) on the main pages: no serious or critical violations."""
+from pathlib import Path
+
+import pytest
+
+from browser import chromium
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", ["/", "/area/hageby", "/promise/norrkoping-2023-2024", "/search?q=mirum"])
+@pytest.mark.parametrize("size", [(1280, 900), (375, 667)], ids=["desktop", "phone"])
+def test_no_serious_or_critical_violations(live_server, path, size):
+    assert AXE.exists(), "run the README test command: it installs axe-core with npm"
+    with chromium(*size) as new_tab:
+        tab = new_tab()
+        tab.page.goto(live_server.url + path)
+        tab.page.add_script_tag(path=str(AXE))
+        result = tab.page.evaluate("""() => axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
+        bad = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+        print(f"axe {path} {size}: {len(result['passes'])} rules passed, {len(result['violations'])} violations, "
+              f"{len(bad)} serious/critical")
+        assert bad == []
+        assert tab.external == []

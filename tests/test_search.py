@@ -1,0 +1,54 @@
+"""Find my area: Swedish-aware names, known places (placed honestly), and plain answers."""
+import pytest
+
+from mapapp import search
+
+
+@pytest.mark.parametrize("query, name", [
+    ("skaggetorp", "Skäggetorp"), ("SKÄGGETORP", "Skäggetorp"), ("skaeggetorp", "Skäggetorp"),
+    ("klockaretorp", "Klockaretorpet"), ("norrkoping", "Centrala Norrköping"), ("hagby", "Hageby")])
+def test_swedish_aware_matching(query, name):
+    assert search.score(query, name) > 0
+
+
+def test_unrelated_names_do_not_match():
+    assert search.score("berga", "Skäggetorp") == 0
+
+
+def test_exact_area_name_redirects_to_the_area(client):
+    r = client.get("/search?q=skaggetorp")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/area/skaggetorp")
+
+
+def test_place_placed_by_polygon_says_so(client):
+    data = client.get("/search.json?q=Mirum Galleria").get_json()
+    top = data["results"][0]
+    assert (top["kind"], top["name"], top["area"], top["placement"]) == ("place", "Mirum Galleria", "hageby", "area_polygon")
+    assert top["point"] is None
+    body = client.get("/search?q=Mirum Galleria").get_data(as_text=True)
+    assert "Placerad med områdets polygon, ingen publicerad koordinat" in body
+
+
+def test_place_with_a_source_coordinate(client):
+    top = client.get("/api/search?q=sergels torg").get_json()["results"][0]
+    assert top["placement"] == "source_point" and top["point"] == {"lon": 18.0653, "lat": 59.3325}
+    assert top["source"]["url"].startswith("https://")
+
+
+@pytest.mark.parametrize("query, slug", [("Ringdansen", "ringdansens-centrum"), ("Klocket", "klockaretorpets-centrum"),
+                                         ("Skäggetorps centrum", "skaggetorps-centrum"), ("plattan", "sergels-torg")])
+def test_known_places(client, query, slug):
+    assert client.get(f"/api/search?q={query}").get_json()["results"][0]["slug"] == slug
+
+
+def test_no_match_is_said_plainly(client):
+    body = client.get("/search?q=Atlantis").get_data(as_text=True)
+    assert "Inget område eller ställe med det namnet" in body
+
+
+def test_overlong_query_is_400(client):
+    assert client.get("/api/search?q=" + "a" * 300).status_code == 400
+
+
+def test_external_geocoder_is_off_by_default(app):
+    assert app.config["GEOCODER_URL"] is None
