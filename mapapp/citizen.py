@@ -1,6 +1,8 @@
 """Citizen routes: find my area, and subscriptions (Atom, iCalendar)."""
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
+from flask_babel import gettext
+
 from . import feeds, search, today
 from .db import get_session
 from .errors import MapappError
@@ -16,7 +18,7 @@ def find(query: str) -> dict:
     """Areas and places matching the query; an external geocoder only if configured."""
     query = (query or "").strip()
     if len(query) > 200:
-        raise MapappError("Sökningen får vara högst 200 tecken.")
+        raise MapappError(gettext("Sökningen får vara högst 200 tecken."))
     results = search.rank(query, place_store.search_candidates(get_session())) if query else []
     external = []
     if query and not results and current_app.config.get("GEOCODER_URL"):

@@ -1,68 +1,12 @@
 """Load and check the data files in geodata/: one clear DataError per broken record."""
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import geo, vocab
 from .errors import DataError
+from .records import Record, read_yaml, unique
 
-_MISSING = object()
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-class _Record:
-    """Field access on one record that reports file, record and field on failure."""
-
-    def __init__(self, data, file: str, name: str):
-        if not isinstance(data, dict):
-            raise DataError(file, name, "", "expected a mapping of fields")
-        self.data, self.file, self.name = data, file, name
-
-    def fail(self, field_name: str, problem: str):
-        raise DataError(self.file, self.name, field_name, problem)
-
-    def get(self, key, kind=str, required=True, default=None, choices=None):
-        value = self.data.get(key, _MISSING)
-        if value is _MISSING or value is None:
-            if required:
-                self.fail(key, "missing required field")
-            return default
-        if kind is dt.date:
-            return self._date(key, value)
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            self.fail(key, f"expected {names}, got {type(value).__name__}")
-        if choices is not None and value not in choices:
-            self.fail(key, f"'{value}' is not one of {', '.join(sorted(choices))}")
-        return value
-
-    def _date(self, key, value):
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(key, f"'{value}' is not a date (YYYY-MM-DD)")
-
-    def slug(self, key="slug"):
-        value = self.get(key)
-        if not _SLUG.fullmatch(value):
-            self.fail(key, f"'{value}' is not a slug (lower-case letters, digits and hyphens)")
-        return value
-
-    def child(self, key, name):
-        return _Record(self.get(key, dict), self.file, f"{self.name} {name}")
-
-    def strings(self, key, required=True):
-        values = self.get(key, list, required=required, default=[])
-        if not all(isinstance(v, str) for v in values):
-            self.fail(key, "expected a list of texts")
-        return values
 
 
 @dataclass
@@ -71,16 +15,7 @@ class Dataset:
     promises: list[dict] = field(default_factory=list)
     follow_ups: list[dict] = field(default_factory=list)
     camera_sites: list[dict] = field(default_factory=list)
-
-
-def _read_yaml(path: Path, label: str):
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(label, "file", "", "file not found") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataError(label, "file", "", f"not readable as YAML ({problem})") from None
+    places: list[dict] = field(default_factory=list)
 
 
 def load(data_dir: Path) -> Dataset:
@@ -94,29 +29,50 @@ def load(data_dir: Path) -> Dataset:
         raise DataError("promises/", "folder", "", "no promise files (*.yaml) found")
     for path in promise_files:
         ds.promises.append(_load_promise(path, f"promises/{path.name}", slugs))
-    _unique([p["slug"] for p in ds.promises], "promises/", "promise")
+    unique([p["slug"] for p in ds.promises], "promises/", "promise")
     commitments = {f"{p['slug']}/{c['slug']}": (p, c) for p in ds.promises for c in p["commitments"]}
     ds.camera_sites = _load_camera_sites(data_dir / "camera_sites.yaml", slugs, commitments)
     ds.follow_ups = _load_follow_ups(data_dir / "follow_ups.yaml", commitments)
+    ds.places = _load_places(data_dir / "places.yaml", {a["slug"]: a for a in ds.areas})
     return ds
 
 
-def _unique(values, file, kind):
-    seen = set()
-    for v in values:
-        if v in seen:
-            raise DataError(file, f"{kind} '{v}'", "slug", "slug is used twice")
-        seen.add(v)
+def _load_places(path: Path, areas: dict) -> list[dict]:
+    raw = read_yaml(path, path.name) if path.exists() else []
+    if not isinstance(raw, list):
+        raise DataError(path.name, "file", "", "expected a list of places")
+    out = []
+    for i, item in enumerate(raw or []):
+        rec = Record(item, path.name, f"place {i + 1}")
+        area = rec.get("area")
+        if area not in areas:
+            rec.fail("area", f"unknown area '{area}'")
+        point = None
+        if rec.data.get("point") is not None:
+            p = rec.child("point", "point")
+            try:
+                lon, lat = geo.valid_lon_lat(p.get("lon", (int, float)), p.get("lat", (int, float)))
+            except ValueError as exc:
+                p.fail("point", str(exc))
+            if not areas[area]["geometry"].covers(geo.point(lon, lat)):
+                p.fail("point", f"the point is not inside the area '{area}'")
+            point = {"lon": lon, "lat": lat}
+        src = rec.child("source", "source")
+        out.append({"slug": rec.slug(), "name": rec.get("name"), "aliases": rec.strings("aliases", required=False),
+                    "area": area, "point": point, "note": rec.get("note", required=False),
+                    "source_url": src.get("url"), "source_title": src.get("title")})
+    unique([p["slug"] for p in out], path.name, "place")
+    return out
 
 
 def _load_areas(data_dir: Path) -> list[dict]:
     features = geo.read_feature_collection(data_dir / "areas.geojson", "areas.geojson")
-    extra = _read_yaml(data_dir / "areas.yaml", "areas.yaml") or {}
+    extra = read_yaml(data_dir / "areas.yaml", "areas.yaml") or {}
     if not isinstance(extra, dict):
         raise DataError("areas.yaml", "file", "", "expected a mapping from area slug to facts")
     areas = []
     for i, feature in enumerate(features):
-        rec = _Record(feature["properties"], "areas.geojson", f"feature {i}")
+        rec = Record(feature["properties"], "areas.geojson", f"feature {i}")
         slug = rec.slug()
         rec.name = f"feature {i} ({slug})"
         prov = rec.child("provenance", "provenance")
@@ -125,7 +81,7 @@ def _load_areas(data_dir: Path) -> list[dict]:
         provenance["feature_ids"] = prov.strings("feature_ids")
         provenance["feature_field"] = prov.get("feature_field")
         provenance["upstream"] = prov.strings("upstream", required=False)
-        facts = _Record(extra.get(slug) or {}, "areas.yaml", f"area '{slug}'")
+        facts = Record(extra.get(slug) or {}, "areas.yaml", f"area '{slug}'")
         areas.append({
             "slug": slug, "name": rec.get("name"),
             "municipality_code": rec.get("municipality_code"),
@@ -136,17 +92,17 @@ def _load_areas(data_dir: Path) -> list[dict]:
             "lagesbild_note": facts.get("lagesbild_note", required=False),
             "est": _est(facts),
         })
-    _unique([a["slug"] for a in areas], "areas.geojson", "area")
+    unique([a["slug"] for a in areas], "areas.geojson", "area")
     unknown = set(extra) - {a["slug"] for a in areas}
     if unknown:
         raise DataError("areas.yaml", f"area '{sorted(unknown)[0]}'", "", "no such area in areas.geojson")
     return areas
 
 
-def _lagesbild(facts: _Record) -> list[dict]:
+def _lagesbild(facts: Record) -> list[dict]:
     entries = []
     for i, raw in enumerate(facts.get("lagesbild", list, required=False, default=[])):
-        rec = _Record(raw, facts.file, f"{facts.name} lagesbild[{i}]")
+        rec = Record(raw, facts.file, f"{facts.name} lagesbild[{i}]")
         status = rec.get("status", choices=vocab.LAGESBILD_STATUSES)
         entries.append({
             "year": rec.get("year", int), "status": status,
@@ -156,7 +112,7 @@ def _lagesbild(facts: _Record) -> list[dict]:
     return sorted(entries, key=lambda e: e["year"])
 
 
-def _est(facts: _Record) -> dict:
+def _est(facts: Record) -> dict:
     if "est" not in facts.data:
         return {"member": False}
     est = facts.child("est", "est")
@@ -166,7 +122,7 @@ def _est(facts: _Record) -> dict:
 
 
 def _load_promise(path: Path, label: str, area_slugs: set) -> dict:
-    rec = _Record(_read_yaml(path, label), label, "promise")
+    rec = Record(read_yaml(path, label), label, "promise")
     slug = rec.slug()
     rec.name = f"promise '{slug}'"
     muni = rec.child("municipality", "municipality")
@@ -181,10 +137,10 @@ def _load_promise(path: Path, label: str, area_slugs: set) -> dict:
         rule.fail("months", "expected month numbers 1–12")
     commitments = []
     for i, raw in enumerate(rec.get("commitments", list)):
-        commitments.append(_commitment(_Record(raw, label, f"{rec.name} commitment {i + 1}"), area_slugs))
+        commitments.append(_commitment(Record(raw, label, f"{rec.name} commitment {i + 1}"), area_slugs))
     if not commitments:
         rec.fail("commitments", "a promise needs at least one commitment")
-    _unique([c["slug"] for c in commitments], label, "commitment")
+    unique([c["slug"] for c in commitments], label, "commitment")
     dialogue = None
     if rec.data.get("dialogue"):
         d = rec.child("dialogue", "dialogue")
@@ -202,15 +158,15 @@ def _load_promise(path: Path, label: str, area_slugs: set) -> dict:
             "due": rule.get("due", dt.date, required=cadence == "once"),
             "reporter": rule.get("reporter", required=False), "note": rule.get("note", required=False),
         },
-        "sources": [_source(_Record(s, label, f"{rec.name} source {i + 1}"))
+        "sources": [_source(Record(s, label, f"{rec.name} source {i + 1}"))
                     for i, s in enumerate(rec.get("sources", list))],
-        "related_reports": [_report(_Record(r, label, f"{rec.name} related report {i + 1}"))
+        "related_reports": [_report(Record(r, label, f"{rec.name} related report {i + 1}"))
                             for i, r in enumerate(rec.get("related_reports", list, required=False, default=[]))],
         "commitments": commitments,
     }
 
 
-def _commitment(rec: _Record, area_slugs: set) -> dict:
+def _commitment(rec: Record, area_slugs: set) -> dict:
     areas = rec.get("areas", (list, str))
     if isinstance(areas, str):
         if areas != "all":
@@ -234,25 +190,25 @@ def _commitment(rec: _Record, area_slugs: set) -> dict:
     }
 
 
-def _source(rec: _Record) -> dict:
+def _source(rec: Record) -> dict:
     seed, url = rec.get("seed", required=False), rec.get("url", required=False)
     if not seed and not url:
         rec.fail("url", "a source needs a seed file or a URL")
     return {"seed": seed, "url": url, "title": rec.get("title")}
 
 
-def _report(rec: _Record) -> dict:
+def _report(rec: Record) -> dict:
     return {"date_label": rec.get("date_label"), "title": rec.get("title"),
             "summary": rec.get("summary"), "url": rec.get("url")}
 
 
 def _load_follow_ups(path: Path, commitments: dict) -> list[dict]:
-    raw = _read_yaml(path, path.name) or []
+    raw = read_yaml(path, path.name) or []
     if not isinstance(raw, list):
         raise DataError(path.name, "file", "", "expected a list of follow-ups")
     out = []
     for i, item in enumerate(raw):
-        rec = _Record(item, path.name, f"follow-up {i + 1}")
+        rec = Record(item, path.name, f"follow-up {i + 1}")
         key = rec.get("commitment")
         if key not in commitments:
             rec.fail("commitment", f"unknown commitment '{key}' (use promise-slug/commitment-slug)")
@@ -271,12 +227,12 @@ def _load_follow_ups(path: Path, commitments: dict) -> list[dict]:
 
 
 def _load_camera_sites(path: Path, area_slugs: set, commitments: dict) -> list[dict]:
-    raw = _read_yaml(path, path.name) or []
+    raw = read_yaml(path, path.name) or []
     if not isinstance(raw, list):
         raise DataError(path.name, "file", "", "expected a list of camera sites")
     out = []
     for i, item in enumerate(raw):
-        rec = _Record(item, path.name, f"camera site {i + 1}")
+        rec = Record(item, path.name, f"camera site {i + 1}")
         precision = rec.get("precision", choices=vocab.PRECISIONS)
         point = None
         if precision in ("site", "approximate"):
@@ -306,7 +262,7 @@ def _load_camera_sites(path: Path, area_slugs: set, commitments: dict) -> list[d
             "sensitive": rec.get("sensitive", bool, required=False, default=False),
             "source_url": src.get("url"), "source_title": src.get("title"),
         })
-    _unique([c["slug"] for c in out], path.name, "camera site")
+    unique([c["slug"] for c in out], path.name, "camera site")
     for p_slug, (promise, commitment) in commitments.items():
         for site in commitment["camera_sites"]:
             if site not in {c["slug"] for c in out}:

@@ -17,14 +17,24 @@ def select_locale():
     return session.get("lang", "sv") if session.get("lang") in LANGUAGES else "sv"
 
 
+def _label_filter(table: dict):
+    def label(key):
+        return gettext(table[key]) if key in table else key
+    return label
+
+
 def init_app(app):
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "sv")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale)
 
-    @app.template_filter("status_label")
-    def status_label(key):
-        return gettext(vocab.STATUSES.get(key, key))
+    labels = {"status_label": vocab.STATUSES, "responsible_label": vocab.RESPONSIBLE,
+              "precision_label": vocab.PRECISIONS, "camera_status_label": vocab.CAMERA_STATUSES,
+              "category_label": vocab.LAGESBILD_CATEGORIES}
+    for name, table in labels.items():
+        app.add_template_filter(_label_filter(table), name)
+    from .store.status import SUMMARY_LABELS
+    app.add_template_filter(_label_filter(SUMMARY_LABELS), "summary_label")
 
     @app.context_processor
     def locale_context():

@@ -8,6 +8,7 @@ from .store import areas as area_store
 from .store import promises as promise_store
 from .store.status import SUMMARY_LABELS
 from . import vocab
+from .pagecache import cached_page
 
 bp = Blueprint("pages", __name__)
 
@@ -42,6 +43,7 @@ def _render_or_json(fmt, template, data, **extra):
 
 @bp.route("/")
 @bp.route("/index<any('.json'):fmt>")
+@cached_page
 def index(fmt=None):
     params = map_params(request.args)
     session, day = get_session(), today()
@@ -57,6 +59,7 @@ def index(fmt=None):
 
 @bp.route("/area/<slug:slug>")
 @bp.route("/area/<slug:slug><any('.json'):fmt>")
+@cached_page
 def area(slug, fmt=None):
     session, day = get_session(), today()
     data = area_store.get_area(session, slug, day)
@@ -68,6 +71,7 @@ def area(slug, fmt=None):
 
 @bp.route("/promise/<slug:slug>")
 @bp.route("/promise/<slug:slug><any('.json'):fmt>")
+@cached_page
 def promise(slug, fmt=None):
     session, day = get_session(), today()
     data = promise_store.get_promise(session, slug, day)
@@ -79,6 +83,7 @@ def promise(slug, fmt=None):
 
 @bp.route("/promise/<slug:promise_slug>/commitment/<slug:slug>")
 @bp.route("/promise/<slug:promise_slug>/commitment/<slug:slug><any('.json'):fmt>")
+@cached_page
 def commitment(promise_slug, slug, fmt=None):
     data = promise_store.get_commitment(get_session(), promise_slug, slug, today())
     return _render_or_json(fmt, "commitment.html", data)

@@ -1,16 +1,22 @@
 """The fixed vocabularies of the domain: statuses, precisions, parties, cadences."""
 
+
+def N_(text: str) -> str:
+    """Marks a label for translation; it is translated where it is shown."""
+    return text
+
+
 # Status scale from DESIGN.md; "ej_bedomd" is the honest default.
 STATUSES = {
-    "ej_bedomd": "ej bedömd",
-    "planerad": "planerad",
-    "pagar": "pågår",
-    "delvis_genomford": "delvis genomförd",
-    "genomford": "genomförd",
-    "ej_genomford": "ej genomförd",
+    "ej_bedomd": N_("ej bedömd"),
+    "planerad": N_("planerad"),
+    "pagar": N_("pågår"),
+    "delvis_genomford": N_("delvis genomförd"),
+    "genomford": N_("genomförd"),
+    "ej_genomford": N_("ej genomförd"),
 }
 DEFAULT_STATUS = "ej_bedomd"
-UNKNOWN_STATUS_TEXT = "ej bedömd — ingen uppföljning publicerad"
+UNKNOWN_STATUS_TEXT = N_("ej bedömd — ingen uppföljning publicerad")
 
 # Map colours per status, chosen for contrast on a plain background (colour-blind safe order).
 STATUS_COLOURS = {
@@ -22,15 +28,15 @@ STATUS_COLOURS = {
     "ej_genomford": "#b2182b",
 }
 
-RESPONSIBLE = {"polisen": "Polisen", "kommunen": "Kommunen", "both": "Polisen och kommunen"}
+RESPONSIBLE = {"polisen": N_("Polisen"), "kommunen": N_("Kommunen"), "both": N_("Polisen och kommunen")}
 METHODS = {"EST", "SSPF", "SIG", "ANDTS"}
 CADENCES = {"semiannual", "yearly", "monthly", "tertial", "quarterly", "once"}
-PRECISIONS = {"site": "exakt plats", "approximate": "ungefärlig plats", "area": "beslutsområde"}
-CAMERA_STATUSES = {"planned": "planerad", "temporary": "tillfällig", "active": "aktiv", "ended": "avslutad"}
+PRECISIONS = {"site": N_("exakt plats"), "approximate": N_("ungefärlig plats"), "area": N_("beslutsområde")}
+CAMERA_STATUSES = {"planned": N_("planerad"), "temporary": N_("tillfällig"), "active": N_("aktiv"), "ended": N_("avslutad")}
 LAGESBILD_STATUSES = {"listed", "removed", "not_listed"}
 LAGESBILD_CATEGORIES = {
-    "utsatt": "utsatt område",
-    "riskomrade": "riskområde",
-    "sarskilt_utsatt": "särskilt utsatt område",
-    "okand": "på listan, kategori ej bekräftad",
+    "utsatt": N_("utsatt område"),
+    "riskomrade": N_("riskområde"),
+    "sarskilt_utsatt": N_("särskilt utsatt område"),
+    "okand": N_("på listan, kategori ej bekräftad"),
 }

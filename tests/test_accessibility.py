@@ -14,7 +14,7 @@ AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "ax
 @pytest.mark.parametrize("size", [(1280, 900), (375, 667)], ids=["desktop", "phone"])
 def test_no_serious_or_critical_violations(live_server, path, size):
     assert AXE.exists(), "run the README test command: it installs axe-core with npm"
-    with chromium(*size) as new_tab:
+    with chromium(*size, bypass_csp=True) as new_tab:  # so axe-core can be added to the page
         tab = new_tab()
         tab.page.goto(live_server.url + path)
         tab.page.add_script_tag(path=str(AXE))

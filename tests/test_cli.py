@@ -15,7 +15,7 @@ def test_seed_dry_run_writes_nothing(runner):
     result = runner.invoke(args=["seed", "--dry-run"])
     assert result.exit_code == 0
     assert result.output.strip() == ("checked (dry run, nothing written): 7 areas, 6 promises, 24 commitments, "
-                                     "6 follow-ups, 6 camera sites")
+                                     "6 follow-ups, 6 camera sites, 5 places")
 
 
 def test_seed_rebuilds(runner, client):

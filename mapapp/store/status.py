@@ -34,8 +34,8 @@ def summary_status(counts: dict) -> str:
 
 
 SUMMARY_LABELS = {
-    "ej_bedomd": "Ingen uppföljning publicerad (ej bedömd)",
-    "pagar": "Uppföljning visar arbete som pågår eller delvis är genomfört",
-    "genomford": "Alla åtaganden genomförda",
-    "ej_genomford": "Minst ett åtagande ej genomfört",
+    "ej_bedomd": vocab.N_("Ingen uppföljning publicerad (ej bedömd)"),
+    "pagar": vocab.N_("Uppföljning visar arbete som pågår eller delvis är genomfört"),
+    "genomford": vocab.N_("Alla åtaganden genomförda"),
+    "ej_genomford": vocab.N_("Minst ett åtagande ej genomfört"),
 }

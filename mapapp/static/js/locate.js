@@ -34,7 +34,7 @@
       .then(function (data) {
         if (data.error) { say([data.error.message]); return data; }
         if (data.areas.length) {
-          var parts = [S.you_are_in || ""];
+          var parts = [(S.you_are_in || "") + " "];
           data.areas.forEach(function (a, i) {
             if (i) { parts.push(", "); }
             parts.push({href: "/area/" + encodeURIComponent(a.slug), text: a.name});

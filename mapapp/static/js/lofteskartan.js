@@ -85,7 +85,12 @@
     box.appendChild(el("p", {text: (S.decided || "") + " " + (props.decided || props.date_label || S.unknown_date || "")}));
     box.appendChild(el("p", {text: (S.status || "") + " " + props.status_label + " · " + (S.precision || "") + " " + props.precision_label}));
     if (props.location_note) { box.appendChild(el("p", {"class": "note", text: props.location_note})); }
-    box.appendChild(el("a", {href: props.source.url, rel: "noopener noreferrer", text: props.source.title}));
+    var source = props.source || {};
+    if (/^https?:\/\//i.test(source.url || "")) {  // only web links: never javascript: or data:
+      box.appendChild(el("a", {href: source.url, rel: "noopener noreferrer", text: source.title || source.url}));
+    } else if (source.title || source.url) {
+      box.appendChild(el("p", {text: source.title || source.url}));
+    }
     return box;
   }
 
@@ -156,6 +161,7 @@
     var dots = L.layerGroup(), groups = {};
     areas.eachLayer(function (layer) {
       var m = layer.feature.properties.municipality;
+      if (!m) { return; }  // a map without the page's JSON block (no names): no dots
       (groups[m.code] = groups[m.code] || {name: m.name, layers: []}).layers.push(layer);
     });
     Object.keys(groups).forEach(function (code) {
