@@ -1,0 +1,105 @@
+"""An imported draft's source text cut into nested segments, so each field's span renders as a <mark>."""
+import heapq
+
+# Span keys of Promise.import_spans (see importer/parse.py) -> the review form's field names.
+PROMISE_FIELDS = {
+    "municipality": ("municipality_code",),
+    "period": ("period_start", "period_end"),
+    "signed": ("signed",),
+    "problem_picture": ("problem_picture",),
+    "dialogue": ("dialogue_summary",),
+    "follow_up_rule": ("fu_cadence", "fu_months", "fu_due", "fu_text"),
+}
+COMMITMENT_FIELDS = {"text": ("text", "title"), "method": ("method",), "target": ("target_count", "target_unit",
+                                                                                  "target_text")}
+
+
+def _pair(value, size: int):
+    """A stored [start, end] checked and clipped to the text; anything else is ignored, not trusted."""
+    if (isinstance(value, (list, tuple)) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        start, end = max(0, value[0]), min(size, value[1])
+        if start < end:
+            return start, end
+    return None
+
+
+def field_spans(spans: dict | None, size: int) -> list[tuple[int, int, str, list[str]]]:
+    """(start, end, mark id, form fields) for every span a draft stored; commitments are 1-based (c1, c2, …)."""
+    spans = spans if isinstance(spans, dict) else {}
+    out = []
+    for key, fields in PROMISE_FIELDS.items():
+        pair = _pair(spans.get(key), size)
+        if pair:
+            out.append((*pair, f"src-{key.replace('_', '-')}", list(fields)))
+    groups = spans.get("dialogue_groups")
+    for n, value in enumerate(groups if isinstance(groups, list) else [], 1):
+        pair = _pair(value, size)
+        if pair:
+            out.append((*pair, f"src-dialogue-group-{n}", ["dialogue_groups"]))
+    commitments = spans.get("commitments")
+    for n, cspans in enumerate(commitments if isinstance(commitments, list) else [], 1):
+        if not isinstance(cspans, dict):
+            continue
+        for key, fields in COMMITMENT_FIELDS.items():
+            pair = _pair(cspans.get(key), size)
+            if pair:
+                out.append((*pair, f"src-c{n}-{key}", [f"c{n}.{f}" for f in fields]))
+        areas = cspans.get("areas")
+        for slug, value in (areas.items() if isinstance(areas, dict) else ()):
+            pair = _pair(value, size)
+            if pair:
+                out.append((*pair, f"src-c{n}-area-{slug}", [f"c{n}.areas"]))
+    return out
+
+
+def _quote(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def marks(text: str, spans: dict | None) -> tuple[list, dict[str, list[str]], dict[str, str]]:
+    """The text as nested nodes; per form field the ids of the marks it came from; per mark id its text.
+
+    A node is a plain string or {"id", "fields", "children"}. Identical spans share one mark; a span that
+    crosses the end of the one enclosing it is split there, and only its first piece carries the id.
+    """
+    text = text or ""
+    by_pair: dict[tuple[int, int], dict] = {}
+    links: dict[str, list[str]] = {}
+    for start, end, mark_id, fields in field_spans(spans, len(text)):
+        node = by_pair.setdefault((start, end), {"id": mark_id, "fields": [], "start": start, "end": end})
+        node["fields"] += [f for f in fields if f not in node["fields"]]
+        for f in fields:
+            links.setdefault(f, []).append(node["id"])
+    heap = [(n["start"], -n["end"], k, n) for k, n in enumerate(by_pair.values())]
+    heapq.heapify(heap)
+    root = {"start": 0, "end": len(text), "children": []}
+    stack, seq = [root], len(heap)
+    while heap:
+        start, neg_end, _, node = heapq.heappop(heap)
+        end = -neg_end
+        while stack[-1] is not root and stack[-1]["end"] <= start:
+            stack.pop()
+        parent = stack[-1]
+        if end > parent["end"]:  # crosses its parent's end: the rest becomes a separate mark after it
+            rest = {"id": None, "fields": node["fields"], "start": parent["end"], "end": end}
+            heapq.heappush(heap, (parent["end"], -end, seq, rest))
+            seq, end = seq + 1, parent["end"]
+        piece = {"id": node["id"], "fields": node["fields"], "start": start, "end": end, "children": []}
+        parent["children"].append(piece)
+        stack.append(piece)
+    quotes = {n["id"]: _quote(text[n["start"]:n["end"]]) for n in by_pair.values()}
+    return _nodes(text, root), {f: list(dict.fromkeys(ids)) for f, ids in links.items()}, quotes
+
+
+def _nodes(text: str, node: dict) -> list:
+    out, pos = [], node["start"]
+    for child in node["children"]:
+        if child["start"] > pos:
+            out.append(text[pos:child["start"]])
+        out.append({"id": child["id"], "fields": child["fields"], "children": _nodes(text, child)})
+        pos = child["end"]
+    if pos < node["end"]:
+        out.append(text[pos:node["end"]])
+    return out

@@ -1,0 +1,173 @@
+"""Imported drafts (unpublished promises): store, list, review, save edits and publish; every write audited."""
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from ..errors import MapappError, NotFound
+from ..importer.people import slugify
+from ..importer.store import missing_fields, store_drafts
+from ..models import Area, Commitment, Promise
+from . import audit
+
+_LOAD = (selectinload(Promise.commitments).selectinload(Commitment.areas),
+         selectinload(Promise.commitments).selectinload(Commitment.follow_ups))
+_STALE = "Utkastet har ändrats av någon annan sedan du öppnade formuläret."
+
+
+def commitment_dict(c: Commitment) -> dict:
+    return {"slug": c.slug, "position": c.position, "title": c.title, "text": c.text, "text_note": c.text_note,
+            "note": c.note, "responsible": c.responsible, "themes": list(c.themes), "method": c.method,
+            "target": c.target, "areas": [a.slug for a in c.areas], "follow_up_count": len(c.follow_ups)}
+
+
+def draft_dict(p: Promise, with_source: bool = True) -> dict:
+    """A draft as the review page shows it: its fields, its commitments and, on request, its source and spans."""
+    out = {"slug": p.slug, "title": p.title, "municipality": {"code": p.municipality_code,
+                                                              "name": p.municipality_name},
+           "parties": list(p.parties), "period": {"start": p.period_start, "end": p.period_end},
+           "signed": p.signed, "problem_picture": p.problem_picture, "dialogue": p.dialogue,
+           "follow_up_rule": dict(p.follow_up_rule or {}), "sources": list(p.sources),
+           "related_reports": list(p.related_reports), "published": p.published, "version": p.version,
+           "commitments": [commitment_dict(c) for c in p.commitments]}
+    if with_source:
+        out.update(source_text=p.source_text or "", spans=p.import_spans or {})
+    return out
+
+
+def incomplete(draft: dict) -> list[str]:
+    """What a draft still lacks before it can be published (period, municipality, a commitment with text)."""
+    lacking = []
+    if not (draft["period"]["start"] and draft["period"]["end"]):
+        lacking.append("period")
+    if not (draft["municipality"]["code"] and draft["municipality"]["name"]):
+        lacking.append("municipality")
+    if not any((c["text"] or "").strip() for c in draft["commitments"]):
+        lacking.append("commitment")
+    return lacking
+
+
+def store_import(session: Session, drafts: list[dict], username: str) -> dict:
+    """Store every complete-enough draft as an unpublished promise, audited, in one transaction.
+
+    Returns {"stored": [{slug, title}], "skipped": [{title, missing}]}; a draft the promise table cannot
+    hold (no municipality, period or follow-up rule) is skipped and named, never half-written.
+    """
+    storable = [d for d in drafts if not missing_fields(d)]
+    skipped = [{"title": d.get("title") or "", "missing": missing_fields(d)} for d in drafts if missing_fields(d)]
+    stored = []
+    if storable:
+        with audit.write(session, bump=False):  # store_drafts bumps the data version itself
+            slugs = store_drafts(session, storable)
+            for slug in slugs:
+                p = _load(session, slug)
+                audit.record(session, username, "import", "promise", slug, None, draft_dict(p, with_source=False))
+                stored.append({"slug": slug, "title": p.title})
+    return {"stored": stored, "skipped": skipped}
+
+
+def list_drafts(session: Session) -> list[dict]:
+    """Every unpublished promise, newest period first."""
+    rows = session.scalars(select(Promise).options(*_LOAD).where(Promise.published.is_(False))
+                           .order_by(Promise.period_end.desc(), Promise.title, Promise.slug))
+    out = []
+    for p in rows:
+        d = draft_dict(p, with_source=False)
+        out.append({**{k: v for k, v in d.items() if k != "commitments"}, "commitment_count": len(p.commitments),
+                    "imported": p.source_text is not None, "incomplete": incomplete(d)})
+    return out
+
+
+def published_title(session: Session, slug: str) -> str | None:
+    """The title of a published promise, for the "published" notice; None for anything else."""
+    return session.scalar(select(Promise.title).where(Promise.slug == slug, Promise.published.is_(True)))
+
+
+def _load(session: Session, slug: str) -> Promise:
+    p = session.scalar(select(Promise).options(*_LOAD).where(Promise.slug == slug))
+    if p is None or p.published:
+        raise NotFound(f"Det finns inget opublicerat utkast med adressen '{slug}'.")
+    return p
+
+
+def get_draft(session: Session, slug: str) -> dict:
+    return draft_dict(_load(session, slug))
+
+
+def _claim(session: Session, p: Promise, expected_version: int, **values):
+    """Move the version on, only if nobody else has since expected_version; 409 otherwise."""
+    done = session.execute(update(Promise).where(Promise.id == p.id, Promise.version == expected_version)
+                           .values(version=expected_version + 1, **values)
+                           .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise MapappError(_STALE, 409)
+
+
+def save_draft(session: Session, slug: str, values: dict, expected_version: int, username: str) -> dict:
+    """Write a reviewed draft's fields and commitments (checked by the caller); audited, all or nothing."""
+    p = _load(session, slug)
+    if p.version != expected_version:
+        raise MapappError(_STALE, 409)
+    before = draft_dict(p, with_source=False)
+    existing = {c.slug: c for c in p.commitments}
+    posted = [c for c in values["commitments"] if c.get("slug")]
+    if sorted(c["slug"] for c in posted) != sorted(existing):
+        raise MapappError("Formuläret är trasigt: åtagandena stämmer inte med utkastet. Ladda om sidan.")
+    wanted = {s for c in values["commitments"] if not c.get("remove") for s in c["areas"]}
+    areas = {a.slug: a for a in session.scalars(select(Area).where(Area.slug.in_(wanted)))}
+    if wanted - set(areas):
+        raise MapappError(f"Okänt område: {sorted(wanted - set(areas))[0]}.")
+    old_spans = dict(zip([c.slug for c in p.commitments], (p.import_spans or {}).get("commitments") or []))
+    with audit.write(session):
+        _claim(session, p, expected_version)
+        for key in ("title", "municipality_code", "municipality_name", "parties", "period_start", "period_end",
+                    "signed", "problem_picture", "dialogue", "sources"):
+            setattr(p, key, values[key])
+        p.follow_up_rule = {**(p.follow_up_rule or {}), **values["follow_up_rule"]}  # keeps reporter and note
+        kept, spans = _commitments(p, values["commitments"], existing, areas, old_spans)
+        p.commitments = kept
+        p.import_spans = {**(p.import_spans or {}), "commitments": spans}
+        session.flush()
+        session.refresh(p)
+        audit.record(session, username, "update", "promise", slug, before, draft_dict(p, with_source=False))
+    return draft_dict(p)
+
+
+def _commitments(p, posted, existing, areas, old_spans):
+    """The commitments in the form's order: edited, removed (only without follow-ups) or new."""
+    kept, spans, taken = [], [], set(existing)
+    for c in posted:
+        row = existing.get(c.get("slug") or "")
+        if c.get("remove"):
+            if row is not None and row.follow_ups:
+                raise MapappError(f"Åtagandet ”{row.title}” har uppföljningar och kan inte tas bort.")
+            continue
+        if row is None:
+            slug = base = slugify(c["title"], words=5)
+            n = 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            taken.add(slug)
+            row = Commitment(slug=slug, text_note=None, note=None)
+        for key in ("title", "text", "responsible", "themes", "method", "target"):
+            setattr(row, key, c[key])
+        row.areas = [areas[s] for s in c["areas"]]
+        row.whole_municipality = not c["areas"]
+        row.position = len(kept) + 1
+        kept.append(row)
+        spans.append(old_spans.get(row.slug, {}))
+    return kept, spans
+
+
+def publish_draft(session: Session, slug: str, expected_version: int, username: str) -> dict:
+    """Make a complete draft public at once: published, a new version, the data version bumped; audited."""
+    p = _load(session, slug)
+    if p.version != expected_version:
+        raise MapappError(_STALE, 409)
+    before = draft_dict(p, with_source=False)
+    lacking = incomplete(before)
+    if lacking:
+        raise MapappError(f"Utkastet kan inte publiceras än: det saknar {', '.join(lacking)}.", 422)
+    with audit.write(session):  # the bump in here makes cached maps and pages rebuild with the new promise
+        _claim(session, p, expected_version, published=True)
+        session.refresh(p)
+        audit.record(session, username, "publish", "promise", slug, before, draft_dict(p, with_source=False))
+    return draft_dict(p, with_source=False)
