@@ -70,6 +70,11 @@ def parse_geometry(geojson, label: str, record: str) -> BaseGeometry:
     return geom
 
 
+def point(lon: float, lat: float):
+    """A WGS84 point."""
+    return shapely.Point(lon, lat)
+
+
 def to_metres(geom: BaseGeometry) -> BaseGeometry:
     """Project a WGS84 geometry to SWEREF 99 TM."""
     return shapely.transform(geom, _TO_METRES.transform, interleaved=False)
@@ -146,3 +151,65 @@ class AreaIndex:
         point = to_metres(shapely.Point(lon, lat))
         i = int(tree.nearest(point))
         return Nearest(self.keys[i], float(metric[i].distance(point)))
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """A bbox query value in CRS84 (4 numbers, or 6 with heights that are ignored); ValueError says why."""
+    parts = [p.strip() for p in (text or "").split(",")]
+    if len(parts) not in (4, 6):
+        raise ValueError("bbox must be four numbers: minLon,minLat,maxLon,maxLat (CRS84)")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise ValueError("bbox must be four numbers: minLon,minLat,maxLon,maxLat (CRS84)") from None
+    if not all(np.isfinite(values)):
+        raise ValueError("bbox values must be finite numbers")
+    minx, miny, maxx, maxy = values if len(values) == 4 else (values[0], values[1], values[3], values[4])
+    if not (-180 <= minx <= 180 and -180 <= maxx <= 180):
+        raise ValueError("bbox longitudes must be between -180 and 180")
+    if not (-90 <= miny <= 90 and -90 <= maxy <= 90):
+        raise ValueError("bbox latitudes must be between -90 and 90")
+    if miny > maxy:
+        raise ValueError("bbox minLat must not be greater than maxLat")
+    return minx, miny, maxx, maxy
+
+
+def intersects_bbox(geometry: dict | None, bbox: tuple[float, float, float, float]) -> bool:
+    """Whether a GeoJSON geometry (None never does) intersects a CRS84 bbox."""
+    if not geometry:
+        return False
+    minx, miny, maxx, maxy = bbox
+    # OGC API Features: minLon > maxLon is a box that crosses the antimeridian, so split it in two.
+    boxes = [shapely.box(minx, miny, maxx, maxy)] if minx <= maxx else [
+        shapely.box(minx, miny, 180, maxy), shapely.box(-180, miny, maxx, maxy)]
+    geom = from_geojson(geometry)
+    return any(geom.intersects(box) for box in boxes)
+
+
+def union_geojson(geometries: list[dict]) -> dict | None:
+    """The union of GeoJSON geometries as one GeoJSON geometry, or None for none."""
+    if not geometries:
+        return None
+    return to_geojson(shapely.union_all([from_geojson(g) for g in geometries]))
+
+
+def bounds_of(geometries: list[dict | None]) -> list[float] | None:
+    """[minLon, minLat, maxLon, maxLat] around GeoJSON geometries (None entries skipped)."""
+    shapes = [from_geojson(g) for g in geometries if g]
+    if not shapes:
+        return None
+    minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(shapes))
+    # Rounded outwards, so the box still contains every geometry.
+    return [float(np.floor(minx * 1e6) / 1e6), float(np.floor(miny * 1e6) / 1e6),
+            float(np.ceil(maxx * 1e6) / 1e6), float(np.ceil(maxy * 1e6) / 1e6)]
+
+
+def to_wgs84(geoms, source_crs):
+    """Reproject geometries (one or an array) from a CRS pyproj knows to WGS84 lon/lat; pyproj errors propagate."""
+    transformer = pyproj.Transformer.from_crs(pyproj.CRS.from_user_input(source_crs), WGS84, always_xy=True)
+    return shapely.transform(geoms, transformer.transform, interleaved=False)
+
+
+def vertex_count(geom: BaseGeometry | None) -> int:
+    """Coordinate pairs in a geometry (0 for None): the measure boundary uploads are capped by."""
+    return 0 if geom is None else int(shapely.get_num_coordinates(geom))

@@ -11,6 +11,9 @@ from . import vocab
 LEAFLET_JS = [("leaflet", "/static/vendor/leaflet/leaflet.js")]
 LEAFLET_CSS = [("leaflet_css", "/static/vendor/leaflet/leaflet.css")]
 SWEDEN_BOUNDS = [[55.3, 11.0], [69.1, 24.2]]
+# Layer-control labels; the page passes them translated (they are ours, never data text).
+LAYER_NAMES = {"areas": "Områden med medborgarlöften", "camera": "Kamerabevakning", "est": "EST-områden",
+               "lagesbild": "Polisens lägesbild"}
 
 LAGESBILD_COLOURS = {"utsatt": "#d95f02", "riskomrade": "#a6361c", "sarskilt_utsatt": "#67000d", "okand": "#d95f02"}
 
@@ -95,25 +98,28 @@ def bounds_of(features) -> list | None:
 
 def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbild: list[dict],
                  year_label: str, tile_url=None, tile_attribution="", bounds=None,
-                 attributions=(), static_prefix: str = "", show_layers=None) -> folium.Map:
-    """The public map: districts coloured by status, camera sites, EST areas and lägesbild."""
+                 attributions=(), static_prefix: str = "", show_layers=None, background: bool = False,
+                 names: dict | None = None) -> folium.Map:
+    """The public map: districts coloured by status, camera sites, EST areas and lägesbild
+    (and, with background=True, the national RegSO layer fetched by bounding box; see add_background)."""
     show = set(show_layers or ("areas", "camera"))
     m = new_map(tile_url, tile_attribution, bounds or bounds_of(areas), static_prefix)
-    districts = folium.FeatureGroup(name="Områden med medborgarlöften", show="areas" in show).add_to(m)
+    names = {**LAYER_NAMES, **(names or {})}
+    districts = folium.FeatureGroup(name=names["areas"], show="areas" in show).add_to(m)
     area_layer = folium.GeoJson(_bare(areas, ("slug", "summary_status")), name="areas",
                                 style_function=_area_style, highlight_function=lambda f: {"weight": 4},
                                 control=False).add_to(districts)
-    cameras = folium.FeatureGroup(name="Kamerabevakning", show="camera" in show).add_to(m)
+    cameras = folium.FeatureGroup(name=names["camera"], show="camera" in show).add_to(m)
     camera_layer = folium.GeoJson(
         _bare(camera), name="camera",
         style_function=_outline("#5e3c99", "8 6", "camera-area"),
         marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True, fill_color="#ffffff",
                                    fill_opacity=1),
         control=False).add_to(cameras)
-    est_group = folium.FeatureGroup(name="EST-områden", show="est" in show).add_to(m)
+    est_group = folium.FeatureGroup(name=names["est"], show="est" in show).add_to(m)
     est_layer = folium.GeoJson(_bare(est), name="est",
                                style_function=_outline("#1f78b4", None, "est-shape"), control=False).add_to(est_group)
-    lb_group = folium.FeatureGroup(name=f"Polisens lägesbild ({year_label})", show="lagesbild" in show).add_to(m)
+    lb_group = folium.FeatureGroup(name=f"{names['lagesbild']} ({year_label})", show="lagesbild" in show).add_to(m)
     categories = [{**f, "properties": {"slug": f["properties"]["slug"],
                                        "category": f["properties"]["lagesbild"]["category"]}} for f in lagesbild]
     lb_layer = folium.GeoJson(_bare(categories, ("slug", "category")), name="lagesbild",
@@ -123,6 +129,8 @@ def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbi
             {"attributions": [str(escape(a)) for a in attributions],
              "groups": {"areas": districts.get_name(), "camera": cameras.get_name(),
                         "est": est_group.get_name(), "lagesbild": lb_group.get_name()}}).add_to(m)
+    if background:
+        add_background(m, static_prefix)
     return m
 
 
@@ -168,3 +176,79 @@ def render_parts(m: folium.Map) -> dict:
     header = re.sub(r"<style>\s*#map \{.*?</style>", "", header, flags=re.S)
     return {"header": header, "html": root.html.render(),
             "script": "<script>\n" + root.script.render() + "\n</script>"}
+
+
+class _PresenterWiring(MacroElement):
+    """Hands the presenter's map and its area layer to static/js/present.js (names come from the page's JSON)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.Presenter && window.Presenter.wire({
+            map: {{ this._parent.get_name() }},
+            areas: {{ this.layer.get_name() }},
+            options: {{ this.options|tojson }}
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer, options: dict):
+        super().__init__()
+        self._name = "PresenterWiring"
+        self.layer, self.options = layer, options
+
+
+def presenter_map(areas: list[dict], tile_url=None, tile_attribution="", attributions=(),
+                  static_prefix: str = "") -> folium.Map:
+    """The presenter's map: the promise's areas on a plain background (tiles only when asked for).
+
+    Geometry and slugs only (see _bare); present.js labels the areas and flies between them. The
+    keyboard belongs to the slides, so Leaflet's own arrow-key panning is off, as is wheel zoom.
+    """
+    m = folium.Map(location=[59.0, 16.0], zoom_start=6, tiles=None, zoom_control=False, keyboard=False,
+                   scroll_wheel_zoom=False, prefer_canvas=False, zoom_snap=0.25)
+    m.default_js = [(n, static_prefix + u) for n, u in LEAFLET_JS]
+    m.default_css = [(n, static_prefix + u) for n, u in LEAFLET_CSS]
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=str(escape(tile_attribution or "Kartbakgrund")),
+                         name="Bakgrundskarta", control=False).add_to(m)
+    m.fit_bounds(bounds_of(areas) or SWEDEN_BOUNDS)
+    layer = folium.GeoJson(_bare(areas), name="areas", control=False,
+                           style_function=lambda _f: {"color": "#1f2933", "weight": 2, "fillColor": "#0b5cad",
+                                                      "fillOpacity": 0.12, "className": "present-area"}).add_to(m)
+    _PresenterWiring(layer, {"attributions": [str(escape(a)) for a in attributions]}).add_to(m)
+    return m
+
+
+from folium.elements import JSCSSMixin  # noqa: E402 (the background layer's addition, kept together)
+
+
+class _BackgroundLayer(JSCSSMixin):
+    """Hands the map to static/js/background.js, which fetches the national background layer (SCB RegSO)
+    from /api/background.geojson by bounding box as the map moves. No area data passes through Folium:
+    the options are constants, and names reach the page as tooltip text made by the script."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.LofteskartanBackground && window.LofteskartanBackground.attach({
+            map: {{ this._parent.get_name() }},
+            control: {{ this.control_name or "null" }},
+            options: {{ this.options|tojson }}
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, options: dict, control_name: str | None, static_prefix: str = ""):
+        super().__init__()
+        self._name = "BackgroundLayer"
+        self.default_js = [("lofteskartan_background", static_prefix + "/static/js/background.js")]
+        self.options, self.control_name = options, control_name
+
+
+def add_background(m: folium.Map, static_prefix: str = "", min_zoom: int = 4) -> folium.Map:
+    """Add the national background layer (drawn from zoom min_zoom, toggled in the layer control if any).
+
+    Must be added after the LayerControl, whose variable the script uses."""
+    control = next((c for c in m._children.values() if isinstance(c, folium.LayerControl)), None)
+    _BackgroundLayer({"url": static_prefix + "/api/background.geojson", "minZoom": min_zoom},
+                     control.get_name() if control else None, static_prefix).add_to(m)
+    return m

@@ -1,11 +1,14 @@
 """Rendered maps for the pages, built once per data version and view, then reused."""
 from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from . import maps, mapdata
 from .mapcache import get_cache
 from .store.versions import current_version
 
-ATTRIBUTIONS = ("Områdesgränser: Polismyndigheten, SCB (CC0), Stockholms stad (CC0)",)
+def _attributions() -> tuple:
+    return (_("Områdesgränser: Polismyndigheten, SCB (CC0), Stockholms stad (CC0)"),)
 
 
 def _tiles():
@@ -14,7 +17,13 @@ def _tiles():
 
 
 def _cached(session, key, build):
-    return get_cache(current_app).get_or_build((current_version(session), _tiles(), *key), build)
+    locale = str(get_locale() or "sv")  # layer names and attributions are translated
+    return get_cache(current_app).get_or_build((current_version(session), _tiles(), locale, *key), build)
+
+
+def _layer_names() -> dict:
+    return {"areas": _("Områden med medborgarlöften"), "camera": _("Kamerabevakning"),
+            "est": _("EST-områden"), "lagesbild": _("Polisens lägesbild")}
 
 
 def _parts(m, layers: dict) -> dict:
@@ -29,8 +38,9 @@ def overview(session, today, year=None, municipality=None, layers=None) -> dict:
         url, attr = _tiles()
         camera = [f for f in mapdata.camera_features(session) if f["geometry"]]
         est, lagesbild = mapdata.est_features(features), mapdata.lagesbild_features(features, year)
-        m = maps.overview_map(features, camera, est, lagesbild, str(year) if year else "senaste", url, attr,
-                              maps.bounds_of(focus), ATTRIBUTIONS, show_layers=layers)
+        m = maps.overview_map(features, camera, est, lagesbild, str(year) if year else _("senaste"), url, attr,
+                              maps.bounds_of(focus), _attributions(), show_layers=layers, background=True,
+                              names=_layer_names())
         return _parts(m, {"areas": features, "camera": camera, "est": est, "lagesbild": lagesbild})
     return _cached(session, ("overview", today, year, municipality, tuple(layers or ())), build)
 
@@ -56,9 +66,29 @@ def est(session, today) -> dict:
     def build():
         features = mapdata.area_features(session, today)
         est_areas = mapdata.est_features(features)
+        camera = [f for f in mapdata.camera_features(session) if f["geometry"]]
+        lagesbild = mapdata.lagesbild_features(features)
         url, attr = _tiles()
-        m = maps.overview_map(features, [f for f in mapdata.camera_features(session) if f["geometry"]],
-                              est_areas, mapdata.lagesbild_features(features), "senaste", url, attr,
-                              maps.bounds_of(est_areas or features), ATTRIBUTIONS, show_layers=("areas", "est"))
-        return maps.render_parts(m)
+        m = maps.overview_map(features, camera, est_areas, lagesbild, _("senaste"), url, attr,
+                              maps.bounds_of(est_areas or features), _attributions(), show_layers=("areas", "est"),
+                              names=_layer_names())
+        return _parts(m, {"areas": features, "camera": camera, "est": est_areas, "lagesbild": lagesbild})
     return _cached(session, ("est", today), build)
+
+
+def presenter_areas(session, today, slugs: tuple) -> dict:
+    """Slug → name, municipality, bbox and label point of the areas a presentation may show."""
+    def build():
+        return {f["id"]: {k: f["properties"][k] for k in ("slug", "name", "municipality", "bbox", "label_point")}
+                for f in mapdata.area_features(session, today) if f["id"] in slugs}
+    return _cached(session, ("presenter-areas", today, slugs), build)
+
+
+def presenter(session, today, slugs: tuple, tiles: bool = False) -> dict:
+    """The presenter's map of these areas; tiles only when asked for (it must work with no network)."""
+    def build():
+        features = [f for f in mapdata.area_features(session, today) if f["id"] in slugs]
+        url, attr = _tiles() if tiles else (None, "")
+        m = maps.presenter_map(features, url, attr, _attributions())
+        return maps.render_parts(m)
+    return _cached(session, ("presenter", today, slugs, tiles), build)

@@ -76,6 +76,8 @@ class Promise(Base):
     related_reports: Mapped[list] = mapped_column(JSON)
     published: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    source_text: Mapped[str | None] = mapped_column(Text)  # an imported draft's original document text
+    import_spans: Mapped[dict | None] = mapped_column(JSON)  # field -> [start, end] in source_text
     commitments: Mapped[list["Commitment"]] = relationship(
         back_populates="promise", order_by="Commitment.position", cascade="all, delete-orphan")
 
@@ -153,3 +155,86 @@ class DataVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     counter: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class User(Base):
+    """A planner or admin account; the password is stored only as a werkzeug hash."""
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class AuditEntry(Base):
+    """One write: who, when, what, and the values before and after (written in the write's transaction)."""
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_key: Mapped[str] = mapped_column(String(200), index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Place(Base):
+    """A named place a citizen may search for: a point only where a source gives one, else its area."""
+    __tablename__ = "place"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list] = mapped_column(JSON)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(Text)
+    source_title: Mapped[str] = mapped_column(Text)
+    area: Mapped[Area] = relationship()
+
+
+class Presentation(Base):
+    """A planner's named walk through a promise: which areas and commitments to show, in what order."""
+    __tablename__ = "presentation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    promise_id: Mapped[int] = mapped_column(ForeignKey("promise.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    area_slugs: Mapped[list] = mapped_column(JSON)  # in slide order
+    commitment_keys: Mapped[list] = mapped_column(JSON)  # "promise/commitment", in the order shown
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    promise: Mapped[Promise] = relationship()
+
+
+class NationalBase(DeclarativeBase):
+    """Derived, reloadable data (`flask load-national`): kept out of Base, so seed, backup and restore
+    leave it alone and a backup does not carry ~20 MB of pre-simplified geometry."""
+
+
+class BackgroundArea(NationalBase):
+    """One SCB RegSO 2025 area of the national background layer, with geometry pre-simplified per zoom band.
+
+    Every geometry is GeoJSON text in EPSG:4326: `geometry` as in geodata/national (6 decimals), and
+    `geometry_t<metres>` simplified in EPSG:3006 with that tolerance and rounded for display.
+    """
+    __tablename__ = "background_area"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # regsokod, e.g. 0581R006
+    name: Mapped[str] = mapped_column(String(200))
+    kommunkod: Mapped[str] = mapped_column(String(4), index=True)
+    lanskod: Mapped[str] = mapped_column(String(2))
+    area_km2: Mapped[float] = mapped_column(Float)
+    min_lon: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lon: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+    geometry: Mapped[str] = mapped_column(Text)
+    geometry_t75: Mapped[str] = mapped_column(Text)
+    geometry_t300: Mapped[str] = mapped_column(Text)
+    geometry_t1200: Mapped[str] = mapped_column(Text)
+    batch: Mapped[str] = mapped_column(String(80))  # the load: source sha256 prefix and time; changes on reload
