@@ -1,7 +1,7 @@
 """Recording follow-ups (append-only, corrections supersede) and the planner's view of what is due."""
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import vocab
@@ -61,6 +61,12 @@ def append_follow_up(session: Session, promise_slug: str, commitment_slug: str, 
         raise MapappError("En nyare uppföljning har sparats sedan du öppnade formuläret.", 409)
     key = f"{c.promise.slug}/{c.slug}"
     with audit.write(session):
+        # Lock the commitment row first (SQLite: the write lock; PostgreSQL: the row), then check again:
+        # two saves at the same moment must not both pass the check above.
+        session.execute(update(Commitment).where(Commitment.id == c.id).values(id=Commitment.id))
+        newest = session.scalar(select(func.max(FollowUp.id)).where(FollowUp.commitment_id == c.id)) or 0
+        if newest > seen_id and not confirmed:
+            raise MapappError("En nyare uppföljning har sparats sedan du öppnade formuläret.", 409)
         entry = FollowUp(**fields, recorded_by=username)
         c.follow_ups.append(entry)
         session.flush()
