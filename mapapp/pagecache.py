@@ -9,10 +9,10 @@ from flask import Response, current_app, get_flashed_messages, request
 from flask_login import current_user
 
 from . import today
-from .db import get_session
+from .db import get_engine
 from .i18n import select_locale
 from .mapcache import MapCache
-from .store.versions import current_version
+from .store.versions import version_of
 
 
 def _cache() -> MapCache:
@@ -28,7 +28,7 @@ def cached_page(view):
         if current_user.is_authenticated or request.method != "GET" or get_flashed_messages(with_categories=True):
             return view(*args, **kwargs)
         locale = select_locale()  # also remembers ?lang= in the session, as a render would
-        key = (request.endpoint, current_version(get_session()), request.full_path, locale, today(),
+        key = (request.endpoint, version_of(get_engine()), request.full_path, locale, today(),
                current_app.config.get("TILE_URL"))
         body, status, mimetype = _cache().get_or_build(key, lambda: _freeze(view(*args, **kwargs)))
         return Response(body, status=status, mimetype=mimetype)

@@ -158,5 +158,18 @@ def init_app(app):
                 if not (response.direct_passthrough or response.is_streamed
                         or "Content-Encoding" in response.headers):
                     html = response.get_data(as_text=True)
-            response.headers["Content-Security-Policy"] = policy(html)
+            response.headers["Content-Security-Policy"] = _policy_for(app, html)
         return response
+
+
+def _policy_for(app, html: str | None) -> str:
+    """policy(html), remembered per page text: reused pages then cost a dictionary look-up."""
+    if not html:
+        return policy(html)
+    memo = app.extensions.setdefault("mapapp_csp_memo", {})
+    key = (hash(html), len(html), current_app.config.get("TILE_URL"))
+    if key not in memo:
+        if len(memo) > 512:
+            memo.clear()
+        memo[key] = policy(html)
+    return memo[key]

@@ -10,9 +10,46 @@ if [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# PostgreSQL for the second run (Debian's server; MAPAPP_TEST_POSTGRES=0 skips that run).
+if [ "${MAPAPP_TEST_POSTGRES:-1}" != 0 ] && [ -z "${MAPAPP_TEST_DATABASE_URL:-}" ] \
+   && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
+# axe-core for the accessibility checks, from the npm registry (pinned by tests/js/package-lock.json).
+npm ci --prefix tests/js --no-audit --no-fund --silent
 
-.venv/bin/python -m pytest "$@"
+# The suite runs twice: on SQLite (the default), then on PostgreSQL through MAPAPP_TEST_DATABASE_URL.
+# Without a URL given, a throwaway cluster is started on a free loopback port in a temporary folder
+# (owned by the postgres user when run as root, as CI does) and removed afterwards.
+status=0
+echo "== test suite on SQLite =="
+.venv/bin/python -m pytest "$@" || status=$?
+
+if [ "${MAPAPP_TEST_POSTGRES:-1}" != 0 ]; then
+  if [ -z "${MAPAPP_TEST_DATABASE_URL:-}" ]; then
+    as_postgres() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    PG_DIR=$(mktemp -d /tmp/lofteskartan-pg.XXXXXX)
+    PG_PORT=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    if [ "$(id -u)" = 0 ]; then chown postgres: "$PG_DIR"; fi
+    stop_postgres() {
+      as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+      rm -rf "$PG_DIR"
+    }
+    trap stop_postgres EXIT
+    as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >/dev/null
+    # A test database needs no durability: fsync and synchronous commit off make the per-test schemas quick.
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w start \
+      -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+    as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres lofteskartan_test
+    export MAPAPP_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/lofteskartan_test"
+  fi
+  echo "== test suite on PostgreSQL =="
+  .venv/bin/python -m pytest "$@" || status=$?
+fi
+exit $status

@@ -50,9 +50,24 @@ def chromium(width=1280, height=900, **context_options):
             browser.close()
 
 
+def settle(tab, timeout_s: float = 10.0):
+    """Wait until the map has stopped zooming and panning (checked twice, 100 ms apart)."""
+    import time
+    state = "[window.lofteskartanMap.getZoom(), window.lofteskartanMap.getCenter().lat, !!window.lofteskartanMap._animatingZoom]"
+    deadline, last = time.monotonic() + timeout_s, None
+    while time.monotonic() < deadline:
+        now = tab.page.evaluate(state)
+        if now == last and not now[2]:
+            return now[0]
+        last = now
+        tab.page.wait_for_timeout(100)
+    raise AssertionError("the map kept moving")
+
+
 def click_area(tab, slug: str):
     """Click inside an area where a person would: on its label point, once the map has stopped moving."""
     page = tab.page
+    settle(tab)
     x, y = page.evaluate("""slug => {
         const layer = window.Lofteskartan.layers[slug];
         const [lon, lat] = layer.feature.properties.label_point;

@@ -27,17 +27,43 @@ def make_app(tmp_path: Path, geodata: Path = GEODATA, **config):
                 "GEODATA_DIR": str(geodata), "TODAY": TODAY, "WTF_CSRF_ENABLED": True}
     settings.update(config)
     app = create_app(settings)
-    if os.environ.get("MAPAPP_TEST_DATABASE_URL"):
-        from mapapp.store.seed import seed_from_dir
-        seed_from_dir(app, geodata, force=True)
+    if settings["DATABASE_URL"] == os.environ.get("MAPAPP_TEST_DATABASE_URL"):
+        # On an empty schema create_app has just seeded from geodata (AUTO_SEED); seed again only when
+        # it did not, e.g. for a second app in the same test.
+        if not (_POSTGRES.pop("fresh", False) and settings.get("AUTO_SEED", True)):
+            from mapapp.store.seed import seed_from_dir
+            seed_from_dir(app, geodata, force=True)
     return app
+
+
+_POSTGRES = {}
+
+
+@pytest.fixture(autouse=True)
+def _postgres_schema():
+    """On PostgreSQL all tests share one database: each gets an empty schema, as each SQLite test gets
+    its own file. Leftover connections of earlier tests are closed first, so nothing holds a lock."""
+    url = os.environ.get("MAPAPP_TEST_DATABASE_URL")
+    if url:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
+        engine = create_engine(url, poolclass=NullPool)
+        with engine.begin() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _POSTGRES["fresh"] = True
+    yield
 
 
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory):
     """Seed one SQLite file per test session; each test gets a copy of it."""
     folder = tmp_path_factory.mktemp("template")
-    app = make_app(folder)
+    # Always a SQLite file, also in the PostgreSQL run: some tests copy it before making their app.
+    app = make_app(folder, DATABASE_URL=f"sqlite:///{folder / 'test.sqlite'}")
     app.extensions["mapapp_engine"].dispose()
     return folder / "test.sqlite"
 

@@ -2,7 +2,7 @@
 import pytest
 import yaml
 
-from browser import chromium, click_area
+from browser import chromium, click_area, settle
 from conftest import LiveServer, make_app
 
 pytestmark = pytest.mark.browser
@@ -27,10 +27,10 @@ def test_click_hageby_opens_panel_then_area_page(live_server):
     with chromium() as new_tab:
         tab = new_tab()
         tab.page.goto(live_server.url + "/")
+        settle(tab)
         tab.page.click("path.municipality-dot-0581")  # national view: zoom to Norrköping first
-        assert tab.page.evaluate("window.lofteskartanMap.getZoom()") >= 10
+        assert settle(tab) >= 10
         click_area(tab, "hageby")
-        tab.page.wait_for_timeout(500); tab.screenshot("debug-hageby"); print("PANEL", tab.page.inner_text("#area-panel"))
         panel = tab.page.locator("#area-panel")
         panel.locator("h2", has_text="Hageby").wait_for()
         assert "Medborgarlöfte Norrköping 2023–2024" in panel.inner_text()

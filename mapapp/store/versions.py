@@ -16,3 +16,9 @@ def bump_version(session: Session):
 
 def current_version(session: Session) -> int:
     return session.scalar(select(DataVersion.counter).where(DataVersion.id == 1)) or 0
+
+
+def version_of(engine) -> int:
+    """The data version read straight from the engine (no ORM session): checked on every cached page."""
+    with engine.connect() as conn:
+        return conn.execute(select(DataVersion.counter).where(DataVersion.id == 1)).scalar() or 0
