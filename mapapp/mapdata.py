@@ -1,24 +1,13 @@
 """GeoJSON features for maps and the API, built from the store and the geometry layer."""
-import datetime as dt
 
 from shapely.ops import unary_union
 
 from . import geo
+from .jsonable import plain
 from .store import areas as area_store
 from .store import camera_sites as camera_store
 
 YEARS = list(range(2018, 2025))
-
-
-def plain(obj):
-    """Dates as ISO text, so features embed in map scripts as plain JSON."""
-    if isinstance(obj, dict):
-        return {k: plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [plain(v) for v in obj]
-    if isinstance(obj, (dt.date, dt.datetime)):
-        return obj.isoformat()
-    return obj
 
 
 def _with_geometry(props: dict, geometry: dict) -> dict:

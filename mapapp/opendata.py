@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import geo, mapdata
 from .errors import NotFound
-from .mapdata import plain
+from .jsonable import plain
 from .store import areas as area_store
 from .store import promises as promise_store
 

@@ -1,25 +1,14 @@
 """The audit log: every write records who, when, what, before and after, in the write's transaction."""
 import contextlib
-import datetime as dt
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEntry
+from ..jsonable import plain
 from .versions import bump_version
 
 ENTITY_TYPES = ("follow_up", "camera_site", "promise", "presentation", "area", "user")
-
-
-def plain(value):
-    """Dates as ISO text, so a snapshot fits a JSON column on every database."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def record(session: Session, username: str, action: str, entity_type: str, entity_key: str,
