@@ -11,11 +11,7 @@ import math
 import re
 
 from . import vocab
-
-
-def N_(text: str) -> str:
-    """Marks a string for the translation catalog (pybabel -k N_); the caller translates it."""
-    return text
+from .vocab import N_
 
 
 STRINGS = {

@@ -1,11 +1,12 @@
 """Camera sites as published (a sensitive site is generalised to its area), and planners' edits."""
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import geo, vocab
 from ..errors import MapappError, NotFound
 from ..models import Area, CameraSite
 from . import audit
+from .versions import claim_version
 
 # What a planner may change; the slug is fixed once the site exists.
 EDITABLE = ("name", "municipality_code", "precision", "lon", "lat", "status", "decided", "date_label",
@@ -93,14 +94,7 @@ def update_camera_site(session: Session, slug: str, fields: dict, chosen_areas: 
     if all(before[k] == v for k, v in fields.items()) and before["areas"] == sorted(a.slug for a in areas):
         return before  # nothing changed: no new version, no audit entry
     with audit.write(session):
-        # The version condition in the UPDATE itself closes the gap between the check above and this write.
-        done = session.execute(update(CameraSite)
-                               .where(CameraSite.id == site.id, CameraSite.version == expected_version)
-                               .values(**fields, version=expected_version + 1)
-                               .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise MapappError(_CHANGED_ELSEWHERE, 409)
-        session.refresh(site)
+        claim_version(session, site, expected_version, _CHANGED_ELSEWHERE, **fields)
         site.areas = areas
         session.flush()
         audit.record(session, username, "update", "camera_site", slug, before, edit_dict(site))

@@ -1,5 +1,5 @@
 """Imported drafts (unpublished promises): store, list, review, save edits and publish; every write audited."""
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import MapappError, NotFound
@@ -7,6 +7,7 @@ from ..importer.people import slugify
 from ..importer.store import missing_fields, store_drafts
 from ..models import Area, Commitment, Promise
 from . import audit
+from .versions import claim_version
 
 _LOAD = (selectinload(Promise.commitments).selectinload(Commitment.areas),
          selectinload(Promise.commitments).selectinload(Commitment.follow_ups))
@@ -94,11 +95,7 @@ def get_draft(session: Session, slug: str) -> dict:
 
 def _claim(session: Session, p: Promise, expected_version: int, **values):
     """Move the version on, only if nobody else has since expected_version; 409 otherwise."""
-    done = session.execute(update(Promise).where(Promise.id == p.id, Promise.version == expected_version)
-                           .values(version=expected_version + 1, **values)
-                           .execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise MapappError(_STALE, 409)
+    claim_version(session, p, expected_version, _STALE, **values)
 
 
 def save_draft(session: Session, slug: str, values: dict, expected_version: int, username: str) -> dict:

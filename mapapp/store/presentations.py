@@ -1,5 +1,5 @@
 """Named presentations: a planner's chosen order of areas and commitments for one promise."""
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -7,6 +7,7 @@ from ..errors import MapappError, NotFound
 from ..models import Presentation
 from . import audit
 from .promises import load_promise
+from .versions import claim_version
 
 _CONFLICT = "Presentationen har ändrats av någon annan sedan du öppnade formuläret."
 
@@ -86,12 +87,6 @@ def update_presentation(session: Session, slug: str, values: dict, expected_vers
     if (p.name, p.area_slugs, p.commitment_keys) == (changes["name"], changes["area_slugs"], changes["commitment_keys"]):
         return presentation_dict(p)  # nothing changed: no new version, no audit entry
     with audit.write(session, bump=False):
-        done = session.execute(update(Presentation)
-                               .where(Presentation.id == p.id, Presentation.version == expected_version)
-                               .values(**changes, version=expected_version + 1)
-                               .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise MapappError(_CONFLICT, 409)
-        session.refresh(p)
+        claim_version(session, p, expected_version, _CONFLICT, **changes)
         audit.record(session, username, "update", "presentation", slug, before, _snapshot(p))
     return presentation_dict(p)

@@ -1,7 +1,7 @@
 """Promises, commitments and follow-ups as plain dicts."""
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import vocab
@@ -10,6 +10,7 @@ from ..models import Commitment, Promise
 from ..schedule import follow_up_schedule
 from . import audit
 from .status import count_statuses, current_follow_up, summary_status
+from .versions import claim_version
 
 _LOAD = (selectinload(Promise.commitments).selectinload(Commitment.follow_ups),
          selectinload(Promise.commitments).selectinload(Commitment.areas),
@@ -151,12 +152,7 @@ def update_promise_meta(session: Session, slug: str, changes: dict, expected_ver
     values = {k: v for k, v in changes.items() if k != "follow_up_text"}
     values["follow_up_rule"] = {**p.follow_up_rule, "text": changes["follow_up_text"]}
     with audit.write(session):
-        # The version condition in the UPDATE itself closes the gap between the check above and this write.
-        done = session.execute(update(Promise).where(Promise.id == p.id, Promise.version == expected_version)
-                               .values(**values, version=expected_version + 1)
-                               .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise MapappError("Löftet har ändrats av någon annan sedan du öppnade formuläret.", 409)
-        session.refresh(p)
+        claim_version(session, p, expected_version,
+                      "Löftet har ändrats av någon annan sedan du öppnade formuläret.", **values)
         audit.record(session, username, "update", "promise", slug, before, promise_meta(p))
     return promise_meta(p)

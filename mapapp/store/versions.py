@@ -1,7 +1,8 @@
 """The data version: a counter bumped on every write, read to know when cached maps are stale."""
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..errors import MapappError
 from ..models import DataVersion, _now
 
 
@@ -22,3 +23,17 @@ def version_of(engine) -> int:
     """The data version read straight from the engine (no ORM session): checked on every cached page."""
     with engine.connect() as conn:
         return conn.execute(select(DataVersion.counter).where(DataVersion.id == 1)).scalar() or 0
+
+
+def claim_version(session: Session, row, expected_version: int, conflict_message: str, **values):
+    """Write values and move the row's version on, only if nobody else has since expected_version (else 409).
+
+    The version condition sits in the UPDATE itself, so the gap between a form's check and the write is closed.
+    """
+    model = type(row)
+    done = session.execute(update(model).where(model.id == row.id, model.version == expected_version)
+                           .values(**values, version=expected_version + 1)
+                           .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise MapappError(conflict_message, 409)
+    session.refresh(row)
