@@ -14,7 +14,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from . import geo, ogc_openapi, opendata, today
-from .db import get_session
+from .db import get_engine, get_session
+from .mapcache import get_cache
+from .store.versions import version_of
 from .errors import MapappError, NotFound
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
@@ -100,7 +102,10 @@ def _layer(collection_id: str) -> opendata.Layer:
 
 
 def _features(layer: opendata.Layer) -> list[dict]:
-    return layer.build(get_session(), today())
+    """The layer's features, built once per data version and day (every OGC request reads them)."""
+    session, day = get_session(), today()
+    key = ("ogc", layer.name, version_of(get_engine()), day)
+    return get_cache(current_app).get_or_build(key, lambda: layer.build(session, day))
 
 
 def _temporal(layer, features) -> dict | None:
