@@ -45,19 +45,21 @@ def _app(server):
 def on_starting(server):
     """Once, in the master: load the national background layer if the database has none yet, then
     build its in-memory form (every zoom band and the look-up index, ~3 s), which the workers inherit."""
-    from mapapp import national
-    from mapapp.db import get_engine
+    from mapapp.cli.national import load
+    from mapapp.render.background import get_layer
+    from mapapp.store.db import get_engine
+    from mapapp.store.national import is_loaded
     app = _app(server)
     engine = get_engine(app)
-    if os.environ.get("MAPAPP_NATIONAL_AUTOLOAD", "1") != "0" and not national.is_loaded(engine):
+    if app.config["NATIONAL_AUTOLOAD"] and not is_loaded(engine):
         server.log.info("loading the national background layer (once; MAPAPP_NATIONAL_AUTOLOAD=0 skips it)")
         try:
-            summary = national.load_national(app)
+            summary = load(app)
             server.log.info("loaded %s background areas", summary["areas"])
         except Exception as exc:  # the promise map works without the background layer
             server.log.error("the national background layer was not loaded: %s", exc)
-    if server.cfg.preload_app and os.environ.get("MAPAPP_NATIONAL_PRELOAD", "1") != "0":
-        national.get_layer(app).warm()
+    if server.cfg.preload_app and app.config["NATIONAL_PRELOAD"]:
+        get_layer(app).warm()
     engine.dispose()
 
 

@@ -11,8 +11,8 @@ import geopandas as gpd
 from shapely.geometry import Polygon, box
 from sqlalchemy import func, select
 
-from mapapp.db import session_factory
-from mapapp.models import Area, Base
+from mapapp.store.db import session_factory
+from mapapp.store.models import Area, Base
 from mapapp.store.versions import current_version
 from planner_support import csrf_token
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from mapapp import PROJECT_ROOT, create_app
+from mapapp.core.paths import PROJECT_ROOT
+from mapapp import create_app
 
 GEODATA = PROJECT_ROOT / "geodata"
 TODAY = dt.date(2026, 11, 23)
@@ -32,7 +33,7 @@ def make_app(tmp_path: Path, geodata: Path = GEODATA, **config):
         # it did not, e.g. for a second app in the same test.
         if not (_POSTGRES.pop("fresh", False) and settings.get("AUTO_SEED", True)):
             from mapapp.store.seed import seed_from_dir
-            seed_from_dir(app, geodata, force=True)
+            seed_from_dir(app.extensions["mapapp_engine"], geodata, force=True)
     return app
 
 

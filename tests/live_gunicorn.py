@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from mapapp import PROJECT_ROOT
+from mapapp.core.paths import PROJECT_ROOT
 
 TODAY = "2026-11-23"  # the date the app reasons with, as in conftest
 PASSWORD = "korrekt-häst-batteri"
@@ -252,8 +252,8 @@ def follow_up_targets(engine) -> list[tuple[str, str]]:
 
     from sqlalchemy import select
 
-    from mapapp.forms import final_follow_up_limit
-    from mapapp.models import Commitment, Promise
+    from mapapp.web.forms import final_follow_up_limit
+    from mapapp.store.models import Commitment, Promise
     today = dt.date.fromisoformat(TODAY)
     with engine.connect() as conn:
         rows = conn.execute(select(Promise.slug, Commitment.slug, Promise.period_start, Promise.period_end)

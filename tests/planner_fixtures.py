@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import delete
 
-from mapapp.db import session_factory
-from mapapp.models import AuditEntry, User
+from mapapp.store.db import session_factory
+from mapapp.store.models import AuditEntry, User
 from planner_support import add_user, login
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from mapapp.db import session_factory
-from mapapp.models import AuditEntry, CameraSite, FollowUp, Promise
+from mapapp.store.db import session_factory
+from mapapp.store.models import AuditEntry, CameraSite, FollowUp, Promise
 from mapapp.store import users
 from mapapp.store.versions import current_version
 

@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 
-from mapapp.db import session_factory
-from mapapp.models import Base
+from mapapp.store.db import session_factory
+from mapapp.store.models import Base
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _ARG = re.compile(r"<(?:[^<>]*?:)?(\w+)>")
@@ -61,7 +61,7 @@ def wrapped_chain(func):
 
 def admin_only(app, rule) -> bool:
     """Whether the rule's view is wrapped by auth.admin_required (or lives under /admin)."""
-    from mapapp.auth import admin_required
+    from mapapp.web.auth import admin_required
     marker = admin_required(lambda: None).__code__
     view = app.view_functions[rule.endpoint]
     return rule.rule.startswith("/admin") or any(getattr(f, "__code__", None) is marker for f in wrapped_chain(view))

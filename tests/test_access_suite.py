@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from mapapp.db import session_factory
-from mapapp.models import Commitment, FollowUp, Promise, User
+from mapapp.store.db import session_factory
+from mapapp.store.models import Commitment, FollowUp, Promise, User
 from planner_support import PASSWORD, csrf_token, login
 from security_support import WRITE_METHODS, admin_only, build, changed, flat, folders_of, post_forms, rules, \
     snapshot, urls

@@ -81,7 +81,7 @@ def test_an_unchanged_save_writes_nothing(planner, planner_app):
 
 def test_create_user_is_audited_without_the_password(app, runner):
     runner.invoke(args=["create-user", "eva", "--role", "admin", "--password-stdin"], input="ett långt lösenord\n")
-    from mapapp.db import session_factory
+    from mapapp.store.db import session_factory
     from mapapp.store.audit import entries_for
     with app.app_context(), session_factory(app)() as s:
         [entry] = entries_for(s, "user", "eva")

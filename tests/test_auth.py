@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from conftest import make_app
-from mapapp.db import session_factory
-from mapapp.models import User
+from mapapp.store.db import session_factory
+from mapapp.store.models import User
 from planner_support import PASSWORD, add_user, counts, csrf_token, login
 
 pytest_plugins = ["planner_fixtures"]  # its fixtures: planner_app, planner, admin, fresh_accounts

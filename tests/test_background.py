@@ -11,7 +11,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from mapapp import national
+from mapapp.cli.national import load as load_national
+from mapapp.geo import national
+from mapapp.render.background import get_layer
 
 SUBSET = ("0581", "0580", "0180")  # Norrköping, Linköping, Stockholm
 NORRKOPING = "16.1,58.55,16.25,58.65"
@@ -21,7 +23,7 @@ PAYLOAD = "<script>alert(1)</script>\"'`${alert(2)}{{7*7}}<img src=x onerror=ale
 
 @pytest.fixture
 def loaded(app):
-    national.load_national(app, kommun=SUBSET)
+    load_national(app, kommun=SUBSET)
     return app
 
 
@@ -116,7 +118,7 @@ def test_etag_and_conditional_get(loaded, client, app):
     again = _get(client, query, **{"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
     assert _get(client, f"bbox={NORRKOPING}&zoom=12", **{"If-None-Match": etag}).status_code == 200
-    national.load_national(app, kommun=("0581",))  # a reload is a new batch: old validators no longer match
+    load_national(app, kommun=("0581",))  # a reload is a new batch: old validators no longer match
     reloaded = _get(client, query, **{"If-None-Match": etag})
     assert reloaded.status_code == 200 and reloaded.headers["ETag"] != etag
 
@@ -149,7 +151,7 @@ def test_point_look_up(loaded, client):
 
 
 def test_grid_look_up_answers_as_the_strtree(loaded):
-    layer = national.get_layer(loaded)
+    layer = get_layer(loaded)
     tree, grid = layer.index(), layer.point_index()
     rng = random.Random(7)
     points = [(rng.uniform(15.3, 18.9), rng.uniform(58.2, 59.6)) for _ in range(1500)]
@@ -168,7 +170,7 @@ def test_load_national_command(app, runner, tmp_path):
     broken.write_bytes(b"not a geopackage")
     result = runner.invoke(args=["load-national", "--file", str(broken)])
     assert result.exit_code != 0 and "broken.gpkg" in result.output
-    assert national.get_layer(app).loaded and len(national.get_layer(app).codes) == 40  # untouched
+    assert get_layer(app).loaded and len(get_layer(app).codes) == 40  # untouched
 
 
 def test_map_page_does_not_inline_the_national_polygons(loaded, client):
@@ -216,7 +218,7 @@ def _wait_until(page, expression: str, timeout: float = 15):
 def test_background_layer_draws_by_bbox_and_names_stay_text(app, tmp_path):
     from browser import chromium
     from conftest import LiveServer
-    national.load_national(app, _hostile_gpkg(tmp_path / "hostile.gpkg"))
+    load_national(app, _hostile_gpkg(tmp_path / "hostile.gpkg"))
     with LiveServer(app) as server, chromium() as new_tab:
         tab = new_tab()
         asked = []
@@ -245,7 +247,7 @@ def test_background_layer_draws_by_bbox_and_names_stay_text(app, tmp_path):
 
 
 def test_benchmark_reads_wrk_output():
-    from mapapp.benchmark import parse_wrk
+    from benchmarks.benchmark import parse_wrk
     text = """Running 30s test @ http://127.0.0.1:40123/
   2 threads and 50 connections
   Thread Stats   Avg      Stdev     Max   +/- Stdev

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import JSON, delete, insert, null, select, text, types, update
 from sqlalchemy.orm import Session
 
-from mapapp.backup import _checksum
-from mapapp.models import Area, Base, Commitment, DataVersion, FollowUp
+from mapapp.cli.backup import _checksum
+from mapapp.store.models import Area, Base, Commitment, DataVersion, FollowUp
 
 API_URLS = ["/api/areas.geojson", "/api/promises", "/api/camera-sites.geojson", "/index.json",
             "/api/areas/hageby", "/api/promises/norrkoping-2023-2024", "/api/promises/skaggetorp-2018-2019/follow-ups"]

@@ -6,7 +6,7 @@ from shapely.geometry import shape
 
 from boundary_files import (HAGEBY, LUNDBY, URL, confirm, frame, geojson, gpkg, message_of, shapefile_zip,
                             snapshot, upload)
-from mapapp.db import session_factory
+from mapapp.store.db import session_factory
 from mapapp.store import audit as audit_store
 
 pytest_plugins = ["planner_fixtures"]

@@ -4,8 +4,8 @@ import json
 import pytest
 import yaml
 
-from mapapp import dataset
-from mapapp.errors import DataError
+from mapapp.store import dataset
+from mapapp.core.errors import DataError
 
 
 def load_error(folder) -> str:

@@ -3,7 +3,7 @@ import pytest
 
 from browser import chromium
 from conftest import GEODATA
-from mapapp import dataset
+from mapapp.store import dataset
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from conftest import _free_port
-from mapapp import PROJECT_ROOT
+from mapapp.core.paths import PROJECT_ROOT
 
 
 def test_seed_dry_run_writes_nothing(runner):
@@ -29,7 +29,8 @@ def test_seed_rebuilds(runner, client):
 def test_first_start_creates_and_seeds_the_database(tmp_path):
     """README command (a) in miniature: flask run on an empty instance serves the seeded data."""
     port = _free_port()
-    env = {**os.environ, "MAPAPP_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}"}
+    env = {**os.environ, "MAPAPP_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}",
+           "MAPAPP_SECRET_KEY": "a-key-only-this-test-knows"}
     server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "mapapp", "run", "--port", str(port)],
                               cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -44,3 +45,16 @@ def test_first_start_creates_and_seeds_the_database(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("key", [None, "", "dev-only-change-me"])
+def test_refuses_to_start_without_a_secret_key(tmp_path, key):
+    """Outside debug and testing a missing, empty or public default key stops the app with a clear line."""
+    env = {k: v for k, v in os.environ.items() if k != "MAPAPP_SECRET_KEY"}
+    env["MAPAPP_DATABASE_URL"] = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    if key is not None:
+        env["MAPAPP_SECRET_KEY"] = key
+    done = subprocess.run([sys.executable, "-c", "from mapapp import create_app; create_app()"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "no secret key is set" in done.stderr and "Traceback" not in done.stderr

@@ -115,9 +115,9 @@ def test_follow_up_appended_meanwhile(planner, planner_app):
 
 def test_a_save_racing_another_is_refused_by_the_update_itself(planner_app, monkeypatch):
     """Another save lands between the version check and the UPDATE: the UPDATE matches nothing, 409."""
-    from mapapp.db import session_factory
-    from mapapp.errors import MapappError
-    from mapapp.models import CameraSite
+    from mapapp.store.db import session_factory
+    from mapapp.core.errors import MapappError
+    from mapapp.store.models import CameraSite
     from mapapp.store import camera_sites
 
     real_areas_for = camera_sites._areas_for

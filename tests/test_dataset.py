@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from mapapp import dataset
+from mapapp.store import dataset
 from conftest import GEODATA
 
 

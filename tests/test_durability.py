@@ -324,7 +324,7 @@ def test_imports_killed_with_sigkill_store_every_draft_or_nothing(crashed):
 
 def _rows(db: Path) -> dict:
     """Every row of every table the backup covers (the app's models), in a stable order."""
-    from mapapp.models import Base
+    from mapapp.store.models import Base
     con = sqlite3.connect(db)
     try:
         return {t.name: sorted(con.execute(f'SELECT * FROM "{t.name}"').fetchall(), key=repr)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from mapapp.models import CameraSite, Promise
+from mapapp.store.models import CameraSite, Promise
 
 
 def _published_promises(client) -> list[dict]:

@@ -205,8 +205,8 @@ def test_seed_refuses_to_replace_recorded_follow_ups(planner, planner_app):
 def test_evidence_of_an_unpublished_promise_is_not_public(planner, planner_app):
     assert post(planner, form_data(planner, evidence_file=(io.BytesIO(PDF), "a.pdf"))).status_code == 302
     entry = planner.get(FORM + ".json").get_json()["follow_ups"][-1]
-    from mapapp.db import session_factory
-    from mapapp.models import Promise
+    from mapapp.store.db import session_factory
+    from mapapp.store.models import Promise
     with planner_app.app_context(), session_factory(planner_app)() as s, s.begin():
         s.query(Promise).filter_by(slug=PROMISE).update({"published": False})
     assert planner_app.test_client().get(f"/evidence/{entry['id']}").status_code == 404

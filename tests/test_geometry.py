@@ -2,7 +2,8 @@
 import pytest
 from shapely.geometry import box
 
-from mapapp import dataset, geo
+from mapapp.store import dataset
+from mapapp.geo import shapes as geo
 from conftest import GEODATA
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from mapapp.db import session_factory
-from mapapp.models import AuditEntry, Promise, User
+from mapapp.store.db import session_factory
+from mapapp.store.models import AuditEntry, Promise, User
 from planner_support import PASSWORD, counts, csrf_token, login
 
 pytest_plugins = ["planner_fixtures"]  # its fixtures: planner_app, planner, admin
@@ -319,7 +319,7 @@ def test_too_large_a_request_is_refused_before_it_is_read(planner, planner_app):
 
 
 def test_overlapping_spans_nest_and_the_text_stays_whole():
-    from mapapp.source_marks import marks
+    from mapapp.render.source_marks import marks
     nodes, links, quotes = marks("abcdefghij", {"period": [2, 6], "signed": [4, 8], "municipality": [4, 8],
                                                 "problem_picture": "junk", "commitments": [{"text": [3, 99]}]})
 

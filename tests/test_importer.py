@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GEODATA
-from mapapp import dataset
+from mapapp.store import dataset
 from mapapp.importer import import_document, known_areas_from_dataset
 from mapapp.importer.compare import compare_document, format_table, norm_text, primary_seed, similarity
 from mapapp.importer.offsets import Edit, MapChain, apply_edits

@@ -4,8 +4,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from mapapp.db import get_engine
-from mapapp.models import Commitment, Promise
+from mapapp.store.db import get_engine
+from mapapp.store.models import Commitment, Promise
 from test_importer import make_pdf
 
 SEEDS = Path(__file__).parent / "data" / "seeds"

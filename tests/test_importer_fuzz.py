@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import GEODATA
-from mapapp import dataset
+from mapapp.store import dataset
 from mapapp.importer import ImportResult, import_document, known_areas_from_dataset
 
 SEEDS = Path(__file__).parent / "data" / "seeds"

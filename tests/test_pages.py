@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from mapapp.mapcache import get_cache
+from mapapp.core.cache import app_cache
 
 
 def text(response) -> str:
@@ -74,12 +74,12 @@ def test_unknown_is_a_404_page(client, url):
 
 
 def test_rendered_map_is_reused_until_the_data_changes(app, client):
-    cache = get_cache(app)
+    cache = app_cache(app, "maps", "MAP_CACHE_SIZE")
     client.get("/")
     misses = cache.misses
     client.get("/")
     assert cache.misses == misses
-    from mapapp.db import session_factory
+    from mapapp.store.db import session_factory
     from mapapp.store.versions import bump_version
     with app.app_context():
         with session_factory(app)() as session, session.begin():

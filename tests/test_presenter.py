@@ -6,10 +6,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from mapapp import slides
-from mapapp.db import session_factory
-from mapapp.models import AuditEntry, Presentation
-from mapapp.presenter import qr_svg
+from mapapp.domain import slides
+from mapapp.store.db import session_factory
+from mapapp.store.models import AuditEntry, Presentation
+from mapapp.web.presenter import qr_svg
 from planner_support import csrf_token
 
 pytest_plugins = ["planner_fixtures"]  # its fixtures: planner_app, planner, admin

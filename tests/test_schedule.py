@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from mapapp.schedule import due_dates, follow_up_schedule
+from mapapp.domain.schedule import due_dates, follow_up_schedule
 
 D = dt.date
 

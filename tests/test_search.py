@@ -1,7 +1,7 @@
 """Find my area: Swedish-aware names, known places (placed honestly), and plain answers."""
 import pytest
 
-from mapapp import search
+from mapapp.domain import search
 
 
 @pytest.mark.parametrize("query, name", [

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from mapapp import security
+from mapapp.http import security
 from planner_support import csrf_token, login
 from security_support import post_forms, rules, urls
 

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 import upload_cases as cases
 from boundary_files import URL, frame, gpkg, message_of, shapefile_zip, snapshot
-from mapapp.importer import import_document, known_areas_from_session
-from mapapp.db import session_factory
+from mapapp.importer import import_document
+from mapapp.store.areas import known_areas
+from mapapp.store.db import session_factory
 from planner_support import csrf_token
 
 pytest_plugins = ["planner_fixtures", "suite_report"]
@@ -114,7 +115,7 @@ class Site:
             return
         self.refused_command(["import-promise"], data, name, channel="import-promise")
         with self.app.app_context(), session_factory(self.app)() as s:
-            known = known_areas_from_session(s)
+            known = known_areas(s)
         result = import_document(data, name, known)
         TRIED["import_document"] += 1
         FAILED["import_document"] += result.internal_error

@@ -26,10 +26,11 @@ from sqlalchemy import select
 
 from browser import chromium
 from conftest import GEODATA, LiveServer, make_app
-from mapapp.db import session_factory
-from mapapp.importer import import_document, known_areas_from_session
-from mapapp.importer.store import store_drafts
-from mapapp.models import Promise
+from mapapp.store.db import session_factory
+from mapapp.importer import import_document
+from mapapp.store.areas import known_areas
+from mapapp.store.drafts import store_drafts
+from mapapp.store.models import Promise
 from planner_support import PASSWORD, add_user, csrf_token, login
 from xss_corpus import PAYLOADS, URL_PAYLOADS
 
@@ -333,7 +334,7 @@ def planner_writes(app, client, out: Outcome) -> dict:
         if response.status_code != 200:
             out.fail("/planner/import", f"upload answered {response.status_code}")
     with session_factory(app)() as session, session.begin():
-        result = import_document(doc, "hostile.html", known_areas_from_session(session))
+        result = import_document(doc, "hostile.html", known_areas(session))
         made["cli_drafts"] = store_drafts(session, result.drafts)
         out.tried += 25
     with session_factory(app)() as session:

@@ -1,14 +1,13 @@
 """Import promise documents (text, HTML, PDF) as draft promises, with an account of what was found."""
 from dataclasses import dataclass, field
 
-from .. import PROJECT_ROOT
+from ..core.paths import PROJECT_ROOT
 from .extract import UnreadableDocument, extract_text
 from .lexicon import Vocabulary, vocabulary
 from .normalise import normalise
 from .parse import parse
 
-__all__ = ["ImportResult", "UnreadableDocument", "import_document", "known_areas_from_dataset",
-           "known_areas_from_session"]
+__all__ = ["ImportResult", "UnreadableDocument", "import_document", "known_areas_from_dataset"]
 
 
 @dataclass
@@ -29,16 +28,6 @@ def known_areas_from_dataset(ds) -> dict:
     return {a["slug"]: {"name": a["name"], "municipality_code": a["municipality_code"],
                         "municipality_name": a["municipality_name"], "est": bool(a["est"].get("member"))}
             for a in ds.areas}
-
-
-def known_areas_from_session(session) -> dict:
-    """The same mapping from the database's areas."""
-    from sqlalchemy import select
-
-    from ..models import Area
-    return {a.slug: {"name": a.name, "municipality_code": a.municipality_code,
-                     "municipality_name": a.municipality_name, "est": bool((a.est or {}).get("member"))}
-            for a in session.scalars(select(Area))}
 
 
 def _clean_known(known_areas) -> dict:

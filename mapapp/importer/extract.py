@@ -5,7 +5,7 @@ import warnings
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from ..errors import MapappError
+from ..core.errors import MapappError
 
 MAX_BYTES = 20_000_000  # far above any promise document; keeps a stray upload from eating memory
 MAX_PDF_PAGES = 200

@@ -5,12 +5,12 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from .. import vocab
-from ..errors import NotFound
-from ..models import Area, CameraSite
+from ..domain import vocab
+from ..core.errors import NotFound
+from .models import Area, CameraSite
 from .camera_sites import camera_site_dict
 from .promises import applies_to, commitment_dict, published_promises, schedule_for
-from .status import count_statuses, summary_status
+from ..domain.status import count_statuses, summary_status
 
 _LOAD = (selectinload(Area.lagesbild),)
 
@@ -111,3 +111,10 @@ def area_names(session: Session) -> dict[str, dict]:
     rows = session.execute(select(Area.slug, Area.name, Area.municipality_code, Area.municipality_name)).all()
     return {r.slug: {"slug": r.slug, "name": r.name,
                      "municipality": {"code": r.municipality_code, "name": r.municipality_name}} for r in rows}
+
+
+def known_areas(session: Session) -> dict:
+    """{slug: {name, municipality_code, municipality_name, est}} for the importer to recognise areas."""
+    return {a.slug: {"name": a.name, "municipality_code": a.municipality_code,
+                     "municipality_name": a.municipality_name, "est": bool((a.est or {}).get("member"))}
+            for a in session.scalars(select(Area))}

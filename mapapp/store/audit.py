@@ -4,8 +4,8 @@ import contextlib
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import AuditEntry
-from ..jsonable import plain
+from .models import AuditEntry
+from ..core.jsonable import plain
 from .versions import bump_version
 
 ENTITY_TYPES = ("follow_up", "camera_site", "promise", "presentation", "area", "user")

@@ -18,8 +18,8 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..errors import MapappError
-from ..models import Base, DataVersion
+from ..core.errors import MapappError
+from .models import Base, DataVersion
 
 
 def _kind(column) -> sqltypes.TypeEngine:

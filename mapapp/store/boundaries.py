@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import MapappError
-from ..models import Area, _now
+from ..core.errors import MapappError
+from .models import Area, _now
 from . import audit
 
 

@@ -2,9 +2,10 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from .. import geo, vocab
-from ..errors import MapappError, NotFound
-from ..models import Area, CameraSite
+from ..geo import shapes as geo
+from ..domain import vocab
+from ..core.errors import MapappError, NotFound
+from .models import Area, CameraSite
 from . import audit
 from .versions import claim_version
 

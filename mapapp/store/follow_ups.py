@@ -4,9 +4,9 @@ import datetime as dt
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .. import vocab
-from ..errors import MapappError, NotFound
-from ..models import Area, Commitment, FollowUp, Promise
+from ..domain import vocab
+from ..core.errors import MapappError, NotFound
+from .models import Area, Commitment, FollowUp, Promise
 from . import audit
 from .promises import all_promises, commitment_dict, follow_up_dict, load_promise, schedule_for
 

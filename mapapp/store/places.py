@@ -2,7 +2,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Area, Place
+from .models import Area, Place
 
 
 def search_candidates(session: Session) -> list[dict]:

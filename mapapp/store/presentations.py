@@ -3,8 +3,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from ..errors import MapappError, NotFound
-from ..models import Presentation
+from ..core.errors import MapappError, NotFound
+from .models import Presentation
 from . import audit
 from .promises import load_promise
 from .versions import claim_version

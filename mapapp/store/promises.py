@@ -4,12 +4,12 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from .. import vocab
-from ..errors import MapappError, NotFound
-from ..models import Commitment, Promise
-from ..schedule import follow_up_schedule
+from ..domain import vocab
+from ..core.errors import MapappError, NotFound
+from .models import Commitment, Promise
+from ..domain.schedule import follow_up_schedule
 from . import audit
-from .status import count_statuses, current_follow_up, summary_status
+from ..domain.status import count_statuses, current_follow_up, summary_status
 from .versions import claim_version
 
 _LOAD = (selectinload(Promise.commitments).selectinload(Commitment.follow_ups),

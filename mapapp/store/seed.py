@@ -4,10 +4,10 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .. import dataset, geo
-from ..errors import MapappError
-from ..models import (Area, Presentation, CameraSite, Commitment, DataVersion, FollowUp, LagesbildEntry, Place, Promise,
-                      camera_site_area, commitment_area, commitment_camera_site)
+from . import dataset
+from ..geo import shapes as geo
+from ..core.errors import MapappError
+from .models import Area, Presentation, CameraSite, Commitment, DataVersion, FollowUp, LagesbildEntry, Place, Promise, camera_site_area, commitment_area, commitment_camera_site
 from .versions import bump_version
 
 
@@ -22,12 +22,10 @@ def check_dir(data_dir) -> dict:
     return _summary(dataset.load(Path(data_dir)))
 
 
-def seed_from_dir(app, data_dir, force: bool = False) -> dict:
+def seed_from_dir(engine, data_dir, force: bool = False) -> dict:
     """Replace the promise data with the files' content; all or nothing."""
-    from ..db import create_tables, get_engine
     ds = dataset.load(Path(data_dir))  # checked fully before anything is touched
-    create_tables(app)
-    with Session(get_engine(app)) as session, session.begin():
+    with Session(engine) as session, session.begin():
         recorded = session.scalar(select(func.count()).select_from(FollowUp)
                                   .where(FollowUp.recorded_by != "källdata"))
         presentations = session.scalar(select(func.count()).select_from(Presentation))

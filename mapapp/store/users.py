@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..errors import MapappError
-from ..models import User
+from ..core.errors import MapappError
+from .models import User
 from . import audit
 
 ROLES = ("planner", "admin")

@@ -2,8 +2,8 @@
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..errors import MapappError
-from ..models import DataVersion, _now
+from ..core.errors import MapappError
+from .models import DataVersion, _now
 
 
 def bump_version(session: Session):

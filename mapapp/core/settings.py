@@ -1,0 +1,69 @@
+"""Every setting the app reads: its key, its default and one line of help.
+
+Read order: these defaults, then instance/config.py, then MAPAPP_<KEY> environment variables
+(values parsed as JSON where they can be: MAPAPP_MAX_EVIDENCE_BYTES=1048576), then a test config.
+Code reads settings only through app.config, never with defaults of its own.
+"""
+from dataclasses import dataclass
+from typing import Any
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    help: str
+
+
+SETTINGS = (
+    # Identity and security
+    Setting("SECRET_KEY", None, "Signs sessions, CSRF tokens and CSP marks; required outside debug/testing."),
+    Setting("PREFERRED_URL_SCHEME", "http", "Set to https behind TLS: cookies become Secure."),
+    Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (on by itself with https)."),
+    Setting("SESSION_COOKIE_HTTPONLY", True, "Keep the session cookie away from page scripts."),
+    Setting("SESSION_COOKIE_SAMESITE", "Lax", "SameSite attribute of the session cookie."),
+    Setting("LOGIN_RATE_LIMIT", "10 per minute", "Sign-in attempts allowed per client address."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where rate limits are counted; redis://host:6379 for several servers."),
+    # Data
+    Setting("DATABASE_URL", None, "SQLAlchemy URL; default: SQLite in the instance folder."),
+    Setting("GEODATA_DIR", None, "Folder with the curated data files; default: the app's geodata/."),
+    Setting("AUTO_SEED", True, "Seed an empty database from GEODATA_DIR on start."),
+    Setting("AUTO_MIGRATE", True, "Bring the database schema to the newest revision on start (Alembic)."),
+    Setting("NATIONAL_AUTOLOAD", True, "gunicorn's first start loads the national RegSO background layer."),
+    Setting("NATIONAL_PRELOAD", True, "gunicorn's master builds the background layer's in-memory form once."),
+    Setting("TODAY", None, "A fixed date (YYYY-MM-DD) the app reasons with, for tests and demos; None = today."),
+    # Maps and outside services
+    Setting("TILE_URL", None, "Tile URL template for streets under the map; None draws a plain background."),
+    Setting("TILE_ATTRIBUTION", "", "Attribution text the tile provider requires."),
+    Setting("PUBLIC_URL", None, "The public address phones can reach, used in presenter QR codes."),
+    Setting("GEOCODER_URL", None, "Optional geocoder search URL with {q}; off by default."),
+    # Uploads and limits
+    Setting("MAX_EVIDENCE_BYTES", 5 * MB, "Largest evidence upload (PDF, PNG, JPEG)."),
+    Setting("EVIDENCE_DIR", None, "Where evidence files are kept; default: instance/evidence."),
+    Setting("MAX_IMPORT_BYTES", 5 * MB, "Largest promise document a planner may import."),
+    Setting("MAX_BOUNDARY_BYTES", 20 * MB, "Largest boundary file (GeoJSON, GeoPackage, zipped Shapefile)."),
+    Setting("MAX_BOUNDARY_FEATURES", 500, "Most features in one boundary file."),
+    Setting("MAX_BOUNDARY_VERTICES", 200_000, "Most vertices in one boundary file."),
+    Setting("MAX_BOUNDARY_ZIP_MEMBERS", 50, "Most members in a zipped Shapefile."),
+    Setting("MAX_BOUNDARY_UNPACKED_BYTES", 100 * MB, "Largest declared unpacked size of a zipped Shapefile."),
+    Setting("BOUNDARY_UPLOAD_DIR", None, "Where boundary previews wait; default: instance/boundary-uploads."),
+    # Reuse (every cache is keyed by the data version)
+    Setting("MAP_CACHE_SIZE", 64, "Rendered maps kept per worker."),
+    Setting("PAGE_CACHE_SIZE", 256, "Whole anonymous pages kept per worker."),
+    Setting("COMPRESS_CACHE_BYTES", 32 * MB, "Compressed answers kept per worker, in bytes."),
+    Setting("BACKGROUND_CACHE_BYTES", 32 * MB, "Background-layer answers kept per worker, in bytes."),
+    Setting("BACKGROUND_MAX_AGE", 300, "Seconds a browser may reuse a background-layer answer."),
+    # Languages
+    Setting("BABEL_DEFAULT_LOCALE", "sv", "The language of the interface when the visitor chooses none."),
+    Setting("BABEL_TRANSLATION_DIRECTORIES", "translations", "Message catalogs, relative to the package."),
+)
+
+DEFAULTS = {s.key: s.default for s in SETTINGS}
+PUBLIC_DEFAULT_KEYS = {"", "dev-only-change-me", "change-me", "secret"}
+
+
+def describe() -> str:
+    """The table as text (for README and `flask settings`)."""
+    return "\n".join(f"{s.key} = {s.default!r}  — {s.help}" for s in SETTINGS)

@@ -1,0 +1,77 @@
+"""HTTP efficiency for every answer: compression and validators, so a reload costs almost nothing.
+
+- Flask-Compress compresses HTML, JSON, GeoJSON, CSS and JS (gzip, or br/zstd when the client offers
+  them). The compressed bytes of an answer are kept, keyed by its ETag, so each version of a page is
+  compressed once, not once per request.
+- Every GET 200 page or JSON answer gets an ETag (SHA-1 of its uncompressed body) and
+  `Cache-Control: no-cache` (plus `private` and `Vary: Cookie` when it read the session), and a
+  conditional GET is answered 304 with no body. Answers that set their own validators or
+  Cache-Control (static files, /api/background.geojson) keep them.
+
+Whole pages are reused by pagecache.py; this module only makes each answer cheap to send.
+"""
+import hashlib
+
+from flask import g, request, session
+from flask_compress import Compress
+
+from ..core.cache import Cache
+
+CONDITIONAL_MIMETYPES = {"text/html", "application/json", "application/geo+json"}
+EXTRA_COMPRESS_MIMETYPES = {"application/geo+json"}
+
+
+class _CompressedCache(Cache):
+    """Flask-Compress's cache: compressed bytes by 'algorithm;etag'; answers without an ETag are not kept."""
+
+    def get(self, key):
+        return None if key.endswith(";") else super().get(key)
+
+    def set(self, key, value):
+        if not key.endswith(";"):
+            super().set(key, value)
+
+
+def _compress_key(_request) -> str:
+    return g.get("mapapp_etag") or ""
+
+
+def init_app(app):
+    app.config.setdefault("COMPRESS_CACHE_KEY", _compress_key)
+    app.config.setdefault("COMPRESS_CACHE_BACKEND",
+                          lambda: _CompressedCache(app.config["COMPRESS_CACHE_BYTES"], by_bytes=True))
+    compress = Compress(app)
+    compress.compress_mimetypes_set |= EXTRA_COMPRESS_MIMETYPES
+    app.extensions["mapapp_compress"] = compress
+    # Registered after Compress, so it runs before it: the ETag is taken from the uncompressed body.
+    app.after_request(_validators)
+
+
+def etag_of(body: bytes) -> str:
+    """The validator of a body: its SHA-1, the same on every worker and server."""
+    return hashlib.sha1(body).hexdigest()
+
+
+def _validators(response):
+    """ETag, Cache-Control and the conditional answer for GET 200 pages and JSON."""
+    g.pop("mapapp_etag", None)
+    if (request.method not in ("GET", "HEAD") or response.status_code != 200 or response.direct_passthrough
+            or response.is_streamed or response.mimetype not in CONDITIONAL_MIMETYPES
+            or "Content-Encoding" in response.headers):
+        return response
+    etag = response.headers.get("ETag")
+    if etag:
+        etag = response.get_etag()[0]
+    else:
+        etag = etag_of(response.get_data())
+        response.set_etag(etag)
+    g.mapapp_etag = etag
+    private = bool(getattr(session, "accessed", False)) or "Set-Cookie" in response.headers
+    if "Cache-Control" not in response.headers:
+        # The browser keeps it but asks first: a 304 costs almost nothing.
+        response.headers["Cache-Control"] = "no-cache, private" if private else "no-cache"
+    if private:
+        response.vary.add("Cookie")
+    if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+        return response.make_conditional(request)
+    return response

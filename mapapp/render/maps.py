@@ -1,0 +1,254 @@
+"""All Folium map building: layers, styles, labels and the wiring to the page's own script."""
+import re
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+from markupsafe import escape
+
+from ..domain import vocab
+
+LEAFLET_JS = [("leaflet", "/static/vendor/leaflet/leaflet.js")]
+LEAFLET_CSS = [("leaflet_css", "/static/vendor/leaflet/leaflet.css")]
+SWEDEN_BOUNDS = [[55.3, 11.0], [69.1, 24.2]]
+# Layer-control labels; the page passes them translated (they are ours, never data text).
+LAYER_NAMES = {"areas": "Områden med medborgarlöften", "camera": "Kamerabevakning", "est": "EST-områden",
+               "lagesbild": "Polisens lägesbild"}
+
+LAGESBILD_COLOURS = {"utsatt": "#d95f02", "riskomrade": "#a6361c", "sarskilt_utsatt": "#67000d", "okand": "#d95f02"}
+
+
+def _bare(features: list[dict], keep=("slug",)) -> dict:
+    """Geometry plus the few machine values styling needs.
+
+    Folium renders its scripts twice through Jinja, so any text it embeds is evaluated as a
+    template ({{ … }} would run). No data text reaches Folium: the page script reads names and
+    descriptions from a separate JSON block rendered once by Flask.
+    """
+    out = []
+    for f in features:
+        props = {k: f["properties"].get(k) for k in keep}
+        out.append({"type": "Feature", "id": f["properties"]["slug"], "properties": props, "geometry": f["geometry"]})
+    return {"type": "FeatureCollection", "features": out}
+
+
+def page_data(layers: dict[str, list[dict]]) -> dict:
+    """Per layer, slug → full properties, for the page's JSON block."""
+    return {key: {f["properties"]["slug"]: f["properties"] for f in features} for key, features in layers.items()}
+
+
+class _Wiring(MacroElement):
+    """Hands the map and its layers to static/js/lofteskartan.js, which binds safe tooltips and the panel."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.Lofteskartan && window.Lofteskartan.wire({
+            map: {{ this._parent.get_name() }},
+            layers: { {% for key, layer in this.layers.items() %}{{ key|tojson }}: {{ layer.get_name() }},{% endfor %} },
+            options: {{ this.options|tojson }}
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, layers: dict, options: dict):
+        super().__init__()
+        self._name = "Wiring"
+        self.layers, self.options = layers, options
+
+
+def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_prefix: str = "") -> folium.Map:
+    """A Folium map whose assets are all served by the app; tiles only if configured."""
+    m = folium.Map(location=[59.0, 16.0], zoom_start=6, tiles=None, control_scale=True,
+                   prefer_canvas=False, zoom_control=True)
+    m.default_js = [(n, static_prefix + u) for n, u in LEAFLET_JS]
+    m.default_css = [(n, static_prefix + u) for n, u in LEAFLET_CSS]
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=str(escape(tile_attribution or "Kartbakgrund")),
+                         name="Bakgrundskarta", control=False).add_to(m)
+    m.fit_bounds(bounds or SWEDEN_BOUNDS)
+    return m
+
+
+def _area_style(feature):
+    colour = vocab.STATUS_COLOURS.get(feature["properties"].get("summary_status"), vocab.STATUS_COLOURS["ej_bedomd"])
+    return {"color": "#1f2933", "weight": 2, "fillColor": colour, "fillOpacity": 0.55,
+            "className": "area-shape"}
+
+
+def _outline(colour, dash=None, cls="outline"):
+    def style(_feature):
+        return {"color": colour, "weight": 3, "fill": False, "dashArray": dash, "className": cls}
+    return style
+
+
+def _lagesbild_style(feature):
+    category = feature["properties"].get("category")
+    category = category if category in LAGESBILD_COLOURS else "okand"
+    return {"color": LAGESBILD_COLOURS[category], "weight": 3, "fillColor": LAGESBILD_COLOURS[category],
+            "fillOpacity": 0.25, "dashArray": "2 6", "className": "lagesbild-shape"}
+
+
+def bounds_of(features) -> list | None:
+    """[[south, west], [north, east]] of the features' label bounds, or None."""
+    boxes = [f["properties"]["bbox"] for f in features if f["properties"].get("bbox")]
+    if not boxes:
+        return None
+    return [[min(b[1] for b in boxes), min(b[0] for b in boxes)], [max(b[3] for b in boxes), max(b[2] for b in boxes)]]
+
+
+def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbild: list[dict],
+                 year_label: str, tile_url=None, tile_attribution="", bounds=None,
+                 attributions=(), static_prefix: str = "", show_layers=None, background: bool = False,
+                 names: dict | None = None) -> folium.Map:
+    """The public map: districts coloured by status, camera sites, EST areas and lägesbild
+    (and, with background=True, the national RegSO layer fetched by bounding box; see add_background)."""
+    show = set(show_layers or ("areas", "camera"))
+    m = new_map(tile_url, tile_attribution, bounds or bounds_of(areas), static_prefix)
+    names = {**LAYER_NAMES, **(names or {})}
+    districts = folium.FeatureGroup(name=names["areas"], show="areas" in show).add_to(m)
+    area_layer = folium.GeoJson(_bare(areas, ("slug", "summary_status")), name="areas",
+                                style_function=_area_style, highlight_function=lambda f: {"weight": 4},
+                                control=False).add_to(districts)
+    cameras = folium.FeatureGroup(name=names["camera"], show="camera" in show).add_to(m)
+    camera_layer = folium.GeoJson(
+        _bare(camera), name="camera",
+        style_function=_outline("#5e3c99", "8 6", "camera-area"),
+        marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True, fill_color="#ffffff",
+                                   fill_opacity=1),
+        control=False).add_to(cameras)
+    est_group = folium.FeatureGroup(name=names["est"], show="est" in show).add_to(m)
+    est_layer = folium.GeoJson(_bare(est), name="est",
+                               style_function=_outline("#1f78b4", None, "est-shape"), control=False).add_to(est_group)
+    lb_group = folium.FeatureGroup(name=f"{names['lagesbild']} ({year_label})", show="lagesbild" in show).add_to(m)
+    categories = [{**f, "properties": {"slug": f["properties"]["slug"],
+                                       "category": f["properties"]["lagesbild"]["category"]}} for f in lagesbild]
+    lb_layer = folium.GeoJson(_bare(categories, ("slug", "category")), name="lagesbild",
+                              style_function=_lagesbild_style, control=False).add_to(lb_group)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    _Wiring({"areas": area_layer, "camera": camera_layer, "est": est_layer, "lagesbild": lb_layer},
+            {"attributions": [str(escape(a)) for a in attributions],
+             "groups": {"areas": districts.get_name(), "camera": cameras.get_name(),
+                        "est": est_group.get_name(), "lagesbild": lb_group.get_name()}}).add_to(m)
+    if background:
+        add_background(m, static_prefix)
+    return m
+
+
+def area_map(area_feature: dict, camera: list[dict], tile_url=None, tile_attribution="",
+             static_prefix: str = "") -> folium.Map:
+    """A small map of one area and its camera sites."""
+    m = new_map(tile_url, tile_attribution, bounds_of([area_feature]), static_prefix)
+    layer = folium.GeoJson(_bare([area_feature], ("slug", "summary_status")), name="areas",
+                           style_function=_area_style, control=False).add_to(m)
+    cam = folium.GeoJson(_bare(camera), name="camera",
+                         style_function=_outline("#5e3c99", "8 6", "camera-area"),
+                         marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True,
+                                                    fill_color="#ffffff", fill_opacity=1),
+                         control=False).add_to(m)
+    _Wiring({"areas": layer, "camera": cam}, {"attributions": [], "small": True}).add_to(m)
+    return m
+
+
+def highlight_map(features: list[dict], highlighted: set, tile_url=None, tile_attribution="",
+                  static_prefix: str = "") -> folium.Map:
+    """A map of a promise's municipality with its targeted areas highlighted."""
+    chosen = [f for f in features if f["properties"]["slug"] in highlighted] or features
+    m = new_map(tile_url, tile_attribution, bounds_of(chosen), static_prefix)
+    for f in features:
+        f["properties"]["highlighted"] = f["properties"]["slug"] in highlighted
+    layer = folium.GeoJson(_bare(features, ("slug", "summary_status", "highlighted")), name="areas",
+                           style_function=lambda f: {**_area_style(f),
+                                                     "fillOpacity": 0.6 if f["properties"]["highlighted"] else 0.1,
+                                                     "weight": 3 if f["properties"]["highlighted"] else 1},
+                           control=False).add_to(m)
+    _Wiring({"areas": layer}, {"attributions": [], "small": True}).add_to(m)
+    return m
+
+
+def render_parts(m: folium.Map) -> dict:
+    """Header, body and script of a map, for embedding in a page (Folium's 'components' recipe)."""
+    root = m.get_root()
+    root.render()
+    header = root.header.render()
+    # Folium's full-page defaults would block zooming (WCAG 1.4.4) and size the whole page to the map.
+    header = re.sub(r"<meta name=\"viewport\".*?/>", "", header, flags=re.S)
+    header = re.sub(r"<style>\s*html, body \{.*?</style>", "", header, flags=re.S)
+    header = re.sub(r"<style>\s*#map \{.*?</style>", "", header, flags=re.S)
+    return {"header": header, "html": root.html.render(),
+            "script": "<script>\n" + root.script.render() + "\n</script>"}
+
+
+class _PresenterWiring(MacroElement):
+    """Hands the presenter's map and its area layer to static/js/present.js (names come from the page's JSON)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.Presenter && window.Presenter.wire({
+            map: {{ this._parent.get_name() }},
+            areas: {{ this.layer.get_name() }},
+            options: {{ this.options|tojson }}
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer, options: dict):
+        super().__init__()
+        self._name = "PresenterWiring"
+        self.layer, self.options = layer, options
+
+
+def presenter_map(areas: list[dict], tile_url=None, tile_attribution="", attributions=(),
+                  static_prefix: str = "") -> folium.Map:
+    """The presenter's map: the promise's areas on a plain background (tiles only when asked for).
+
+    Geometry and slugs only (see _bare); present.js labels the areas and flies between them. The
+    keyboard belongs to the slides, so Leaflet's own arrow-key panning is off, as is wheel zoom.
+    """
+    m = folium.Map(location=[59.0, 16.0], zoom_start=6, tiles=None, zoom_control=False, keyboard=False,
+                   scroll_wheel_zoom=False, prefer_canvas=False, zoom_snap=0.25)
+    m.default_js = [(n, static_prefix + u) for n, u in LEAFLET_JS]
+    m.default_css = [(n, static_prefix + u) for n, u in LEAFLET_CSS]
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=str(escape(tile_attribution or "Kartbakgrund")),
+                         name="Bakgrundskarta", control=False).add_to(m)
+    m.fit_bounds(bounds_of(areas) or SWEDEN_BOUNDS)
+    layer = folium.GeoJson(_bare(areas), name="areas", control=False,
+                           style_function=lambda _f: {"color": "#1f2933", "weight": 2, "fillColor": "#0b5cad",
+                                                      "fillOpacity": 0.12, "className": "present-area"}).add_to(m)
+    _PresenterWiring(layer, {"attributions": [str(escape(a)) for a in attributions]}).add_to(m)
+    return m
+
+
+from folium.elements import JSCSSMixin  # noqa: E402 (the background layer's addition, kept together)
+
+
+class _BackgroundLayer(JSCSSMixin):
+    """Hands the map to static/js/background.js, which fetches the national background layer (SCB RegSO)
+    from /api/background.geojson by bounding box as the map moves. No area data passes through Folium:
+    the options are constants, and names reach the page as tooltip text made by the script."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.LofteskartanBackground && window.LofteskartanBackground.attach({
+            map: {{ this._parent.get_name() }},
+            control: {{ this.control_name or "null" }},
+            options: {{ this.options|tojson }}
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, options: dict, control_name: str | None, static_prefix: str = ""):
+        super().__init__()
+        self._name = "BackgroundLayer"
+        self.default_js = [("lofteskartan_background", static_prefix + "/static/js/background.js")]
+        self.options, self.control_name = options, control_name
+
+
+def add_background(m: folium.Map, static_prefix: str = "", min_zoom: int = 4) -> folium.Map:
+    """Add the national background layer (drawn from zoom min_zoom, toggled in the layer control if any).
+
+    Must be added after the LayerControl, whose variable the script uses."""
+    control = next((c for c in m._children.values() if isinstance(c, folium.LayerControl)), None)
+    _BackgroundLayer({"url": static_prefix + "/api/background.geojson", "minZoom": min_zoom},
+                     control.get_name() if control else None, static_prefix).add_to(m)
+    return m

@@ -1,0 +1,71 @@
+"""Database engine and per-request session (flaskr's db.py); SQLite in the instance folder by default."""
+from flask import g
+from flask import current_app
+from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..core.errors import DataError
+from . import migrations
+from .models import Area
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    # WAL keeps readers going during a write and survives a killed process whole.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str):
+    """An engine for the configured URL, with SQLite tuned for concurrent readers."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def get_engine(app=None):
+    return (app or current_app).extensions["mapapp_engine"]
+
+
+def session_factory(app=None) -> sessionmaker:
+    return (app or current_app).extensions["mapapp_sessions"]
+
+
+def get_session() -> Session:
+    """One session per request, closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = session_factory()()
+    return g.db_session
+
+
+def close_session(_exc=None):
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def is_seeded(engine) -> bool:
+    if not inspect(engine).has_table("area"):
+        return False
+    with Session(engine) as session:
+        return session.scalar(select(Area.id).limit(1)) is not None
+
+
+def init_app(app):
+    """The engine, the schema at its newest revision and, on first start, the seeded data."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["mapapp_engine"] = engine
+    app.extensions["mapapp_sessions"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(close_session)
+    if app.config["AUTO_MIGRATE"]:
+        migrations.upgrade(engine)
+    if app.config["AUTO_SEED"] and not is_seeded(engine):
+        from .seed import seed_from_dir
+        try:
+            seed_from_dir(engine, app.config["GEODATA_DIR"])
+        except DataError as err:
+            raise SystemExit(f"Löfteskartan could not load its data: {err.message}") from None

@@ -1,0 +1,123 @@
+"""The JSON API: GeoJSON (RFC 7946) for areas and camera sites, JSON for the rest, point look-up."""
+from flask import Blueprint, current_app, jsonify, request
+
+from ..geo import shapes as geo
+from ..render import mapdata
+from ..core.clock import today
+from ..store.db import get_session
+from ..core.errors import MapappError
+from ..store import areas as area_store
+from ..store import promises as promise_store
+from ..store.versions import current_version
+from ..core.cache import app_cache
+from ..domain.municipalities import MUNICIPALITIES
+from .pages import map_params
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _collection(features, **extra):
+    return jsonify({"type": "FeatureCollection", "features": features, **extra})
+
+
+@bp.route("/")
+def index():
+    """What the API offers."""
+    return jsonify({
+        "title": "Löfteskartan API",
+        "links": {
+            "areas": "/api/areas.geojson", "area": "/api/areas/{slug}.geojson",
+            "area_detail": "/api/areas/{slug}", "promises": "/api/promises",
+            "promise": "/api/promises/{slug}", "commitment": "/api/promises/{slug}/commitments/{commitment}",
+            "camera_sites": "/api/camera-sites.geojson", "lookup": "/api/point/{lon},{lat}",
+            "lookup_query": "/api/lookup?lon={lon}&lat={lat}",
+        },
+        "municipalities": MUNICIPALITIES,
+    })
+
+
+@bp.route("/areas.geojson")
+def areas():
+    params = map_params(request.args)
+    features = mapdata.area_features(get_session(), today(), params["year"], params["kommun"])
+    return _collection(features)
+
+
+@bp.route("/areas/<slug:slug>.geojson")
+def area_feature(slug):
+    session = get_session()
+    detail = area_store.get_area(session, slug, today())
+    geometry = area_store.area_geometries(session)[slug]
+    return jsonify({"type": "Feature", "id": slug, "properties": detail, "geometry": geometry})
+
+
+@bp.route("/areas/<slug:slug>")
+def area_detail(slug):
+    return jsonify(area_store.get_area(get_session(), slug, today()))
+
+
+@bp.route("/promises")
+def promises():
+    return jsonify({"promises": promise_store.list_promises(get_session(), today())})
+
+
+@bp.route("/promises/<slug:slug>")
+def promise(slug):
+    return jsonify(promise_store.get_promise(get_session(), slug, today()))
+
+
+@bp.route("/promises/<slug:slug>/commitments/<slug:commitment>")
+def commitment(slug, commitment):
+    return jsonify(promise_store.get_commitment(get_session(), slug, commitment, today()))
+
+
+@bp.route("/promises/<slug:slug>/follow-ups")
+def follow_ups(slug):
+    data = promise_store.get_promise(get_session(), slug, today())
+    entries = [{**f, "commitment": c["key"]} for c in data["commitments"] for f in c["follow_ups"]]
+    return jsonify({"promise": slug, "follow_ups": sorted(entries, key=lambda f: (f["date"], f["id"]))})
+
+
+@bp.route("/camera-sites.geojson")
+def camera_sites():
+    features = mapdata.camera_features(get_session())
+    mapped = [f for f in features if f["geometry"]]
+    unmapped = [f["properties"] for f in features if not f["geometry"]]
+    return _collection(mapped, unmapped_sites=unmapped)
+
+
+@bp.route("/point/<lon>,<lat>")
+def point(lon, lat):
+    """Which areas contain this lon/lat (WGS84)?"""
+    return _lookup(lon, lat)
+
+
+@bp.route("/lookup")
+def lookup():
+    if "lon" not in request.args or "lat" not in request.args:
+        raise MapappError("Both lon and lat are required, in decimal degrees (WGS84).")
+    return _lookup(request.args["lon"], request.args["lat"])
+
+
+def _lookup(lon, lat):
+    try:
+        lon, lat = geo.valid_lon_lat(lon, lat)
+    except ValueError as exc:
+        raise MapappError(str(exc)) from None
+    session = get_session()
+    index = _area_index(session)
+    names = area_store.area_names(session)
+    found = [names[slug] for slug in index.containing(lon, lat)]
+    nearest = None
+    if not found:
+        near = index.nearest(lon, lat)
+        if near:
+            nearest = {**names[near.key], "distance_m": round(near.distance_m), "distance_km": round(near.distance_m / 1000, 1)}
+    return jsonify({"point": {"lon": lon, "lat": lat}, "areas": found, "nearest": nearest})
+
+
+def _area_index(session) -> geo.AreaIndex:
+    """The spatial index over all areas, rebuilt only when the data version changes."""
+    def build():
+        return geo.AreaIndex({slug: geo.from_geojson(g) for slug, g in area_store.area_geometries(session).items()})
+    return app_cache(current_app, "maps", "MAP_CACHE_SIZE").get_or_build(("area-index", current_version(session)), build)

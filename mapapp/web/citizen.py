@@ -1,0 +1,81 @@
+"""Citizen routes: find my area, and subscriptions (Atom, iCalendar)."""
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+
+from flask_babel import gettext
+
+from ..render import feeds
+from ..domain import search
+from ..core.clock import today
+from ..store.db import get_session
+from ..core.errors import MapappError
+from ..store import areas as area_store
+from ..store import places as place_store
+from ..store import promises as promise_store
+from ..store.promises import applies_to
+
+bp = Blueprint("citizen", __name__)
+
+
+def find(query: str) -> dict:
+    """Areas and places matching the query; an external geocoder only if configured."""
+    query = (query or "").strip()
+    if len(query) > 200:
+        raise MapappError(gettext("Sökningen får vara högst 200 tecken."))
+    results = search.rank(query, place_store.search_candidates(get_session())) if query else []
+    external = []
+    if query and not results and current_app.config.get("GEOCODER_URL"):
+        external = search.external_geocode(current_app.config["GEOCODER_URL"], query)
+    return {"query": query, "results": results, "external": external}
+
+
+@bp.route("/search")
+@bp.route("/search<any('.json'):fmt>")
+def search_page(fmt=None):
+    data = find(request.args.get("q", ""))
+    if fmt == ".json":
+        return jsonify(data)
+    best = data["results"][:1]
+    if best and best[0]["score"] == 1.0 and best[0]["kind"] == "area" and request.args.get("list") != "1":
+        return redirect(url_for("pages.area", slug=best[0]["slug"]))
+    return render_template("search.html", data=data)
+
+
+@bp.route("/api/search")
+def search_api():
+    return jsonify(find(request.args.get("q", "")))
+
+
+def _promise_urls():
+    return (lambda slug: url_for("pages.promise", slug=slug, _external=True),
+            lambda p, c: url_for("pages.commitment", promise_slug=p, slug=c, _external=True))
+
+
+@bp.route("/promise/<slug:slug>/feed.atom")
+def promise_feed(slug):
+    promise = promise_store.get_promise(get_session(), slug, today())
+    entries = feeds.promise_entries(promise, *_promise_urls())
+    body = feeds.atom(f"promise:{slug}", promise["title"], request.url, url_for("pages.promise", slug=slug, _external=True), entries)
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/area/<slug:slug>/feed.atom")
+def area_feed(slug):
+    session = get_session()
+    area = area_store.load_area(session, slug)
+    entries = []
+    for p in promise_store.published_promises(session):
+        if any(applies_to(c, area) for c in p.commitments):
+            detail = promise_store.promise_detail(p, today())
+            detail["commitments"] = [c for c, orm in zip(detail["commitments"], p.commitments) if applies_to(orm, area)]
+            entries += feeds.promise_entries(detail, *_promise_urls())
+    body = feeds.atom(f"area:{slug}", f"Medborgarlöften – {area.name}", request.url,
+                      url_for("pages.area", slug=slug, _external=True), entries)
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/promise/<slug:slug>/follow-ups.ics")
+def promise_calendar(slug):
+    promise = promise_store.get_promise(get_session(), slug, today())
+    body = feeds.follow_up_calendar(promise, url_for("pages.promise", slug=slug, _external=True))
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'inline; filename="{slug}-uppfoljningar.ics"'})

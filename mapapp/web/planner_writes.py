@@ -1,0 +1,156 @@
+"""Planner writes: follow-ups (append-only), camera sites and promise metadata; conflicts answer 409."""
+from flask import jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from . import evidence
+from ..core.clock import today
+from ..store.db import get_session
+from ..core.errors import MapappError
+from .forms import CameraSiteForm, FollowUpForm, PromiseForm, choices, parse_int
+from .planner import bp, render_or_json
+from ..store import areas as area_store
+from ..store import audit as audit_store
+from ..store import camera_sites as camera_store
+from ..store import follow_ups as follow_up_store
+from ..store import promises as promise_store
+
+
+@bp.route("/planner/commitment/<slug:promise_slug>/<slug:slug>/follow-up", methods=["GET", "POST"])
+@bp.route("/planner/commitment/<slug:promise_slug>/<slug:slug>/follow-up<any('.json'):fmt>")
+def follow_up(promise_slug, slug, fmt=None):
+    session, day = get_session(), today()
+    commitment = follow_up_store.planner_commitment(session, promise_slug, slug, day)
+    if fmt == ".json":
+        return jsonify(commitment)
+    form = FollowUpForm()
+    if request.method == "GET":
+        form.seen_latest.data = str(commitment["latest_id"])
+        return _follow_up_page(form, commitment)
+    valid = form.validate()
+    valid = form.check(commitment, day, evidence.max_bytes()) and valid
+    if not valid:
+        return _follow_up_page(form, commitment, status=400)
+    seen = parse_int(form.seen_latest.data)
+    saved = None
+    try:
+        saved = evidence.save(form.upload) if form.upload else None
+        entry = follow_up_store.append_follow_up(session, promise_slug, slug, form.values(saved),
+                                                 current_user.username, seen, bool(form.confirm.data))
+    except MapappError as err:
+        evidence.remove(saved)  # nothing is stored when the entry is not
+        if err.status != 409:
+            raise
+        newer = follow_up_store.newer_entries(session, promise_slug, slug, seen)
+        return _follow_up_page(form, commitment, status=409, conflict=newer)
+    except BaseException:
+        evidence.remove(saved)
+        raise
+    return redirect(url_for("planner.follow_up", promise_slug=promise_slug, slug=slug, saved=entry["id"]))
+
+
+def _follow_up_page(form, commitment, status=200, conflict=None):
+    saved = request.args.get("saved", "")
+    return render_template("planner/follow_up.html", form=form, data=commitment, conflict=conflict,
+                           saved=int(saved) if saved.isdigit() else None,
+                           max_kb=evidence.max_bytes() // 1024), status
+
+
+@bp.route("/planner/camera-sites")
+@bp.route("/planner/camera-sites<any('.json'):fmt>")
+def camera_sites(fmt=None):
+    data = {"camera_sites": camera_store.list_camera_sites(get_session(), public=False)}
+    return render_or_json(fmt, "planner/camera_sites.html", data)
+
+
+@bp.route("/planner/camera-sites/new", methods=["GET", "POST"])
+def new_camera_site():
+    session = get_session()
+    form = _camera_form(session)
+    if request.method == "POST":
+        valid = form.validate()
+        if not form.slug.data:
+            form.slug.errors = [*form.slug.errors, _("Fyll i fältet.")]
+            valid = False
+        if valid:
+            try:
+                site = camera_store.create_camera_site(session, form.slug.data, form.values(),
+                                                       form.areas.data or [], current_user.username)
+                return redirect(url_for("planner.camera_site", slug=site["slug"], saved=1))
+            except MapappError as err:
+                form.form_errors.append(err.message)
+        return render_template("planner/camera_site.html", form=form, data=None), 400
+    return render_template("planner/camera_site.html", form=form, data=None)
+
+
+@bp.route("/planner/camera-sites/<slug:slug>", methods=["GET", "POST"])
+@bp.route("/planner/camera-sites/<slug:slug><any('.json'):fmt>")
+def camera_site(slug, fmt=None):
+    session = get_session()
+    stored = camera_store.get_camera_site(session, slug)
+    if fmt == ".json":
+        return jsonify(stored)
+    if request.method == "GET":
+        form = _camera_form(session, stored)
+        return render_template("planner/camera_site.html", form=form, data=stored,
+                               saved=bool(request.args.get("saved")))
+    form = _camera_form(session)
+    if not form.validate():
+        return render_template("planner/camera_site.html", form=form, data=stored), 400
+    try:
+        camera_store.update_camera_site(session, slug, form.values(), form.areas.data or [],
+                                        parse_int(form.version.data), current_user.username)
+    except MapappError as err:
+        if err.status != 409:
+            form.form_errors.append(err.message)
+            return render_template("planner/camera_site.html", form=form, data=stored), err.status
+        return _conflict("planner/camera_site.html", form, "camera_site", slug,
+                         camera_store.get_camera_site(session, slug), err)
+    return redirect(url_for("planner.camera_site", slug=slug, saved=1))
+
+
+def _camera_form(session, stored=None):
+    if stored:
+        fields = {k: v for k, v in stored.items() if k in camera_store.EDITABLE or k in ("slug", "areas", "version")}
+        form = CameraSiteForm(data={**fields, "lon": _num(stored["lon"]), "lat": _num(stored["lat"])})
+    else:
+        form = CameraSiteForm()
+    form.areas.choices = choices({a["slug"]: a["name"] for a in area_store.area_names(session).values()}, False)
+    return form
+
+
+def _num(value):
+    return "" if value is None else repr(value)
+
+
+@bp.route("/planner/promise/<slug:slug>", methods=["GET", "POST"])
+@bp.route("/planner/promise/<slug:slug><any('.json'):fmt>")
+def promise(slug, fmt=None):
+    session = get_session()
+    stored = promise_store.get_promise_meta(session, slug)
+    if fmt == ".json":
+        return jsonify(stored)
+    if request.method == "GET":
+        form = PromiseForm(data={**stored, "parties": "\n".join(stored["parties"])})
+        return render_template("planner/promise.html", form=form, data=stored, saved=bool(request.args.get("saved")))
+    form = PromiseForm()
+    valid = form.validate()
+    if not (form.check(today()) and valid):
+        return render_template("planner/promise.html", form=form, data=stored), 400
+    try:
+        promise_store.update_promise_meta(session, slug, form.values(), parse_int(form.version.data),
+                                          current_user.username)
+    except MapappError as err:
+        if err.status != 409:
+            raise
+        return _conflict("planner/promise.html", form, "promise", slug,
+                         promise_store.get_promise_meta(session, slug), err)
+    return redirect(url_for("planner.promise", slug=slug, saved=1))
+
+
+def _conflict(template, form, entity_type, key, current, err):
+    """Refuse the save: show the newer values and who saved them; the form now carries their version."""
+    form.version.data = str(current["version"])
+    changed = audit_store.latest_for(get_session(), entity_type, key)
+    return render_template(template, form=form, data=current, conflict={
+        "message": err.message, "current": current, "changed": changed}), 409
