@@ -1,4 +1,4 @@
-"""`flask --app mapapp benchmark`: one run, one table, every comparison measured side by side.
+"""`python -m benchmarks`: one run, one table, every comparison measured side by side.
 
 It builds its own database in a temporary folder (the seeded promise data plus all 3,363 SCB RegSO
 areas), so it never touches instance/, then measures:
@@ -32,7 +32,6 @@ import click
 import numpy as np
 import shapely
 from flask import Blueprint
-from flask.cli import with_appcontext
 
 from mapapp.core.paths import PROJECT_ROOT
 
@@ -48,7 +47,7 @@ GOALS = {"warm": 50, "lookup": 100, "lookup_p99_ms": 1.0, "bytes": 0.25, "throug
 def bench_app():
     """The app as gunicorn serves it, plus the benchmark's static folder (the throughput ceiling).
 
-    gunicorn -c gunicorn.conf.py 'mapapp.benchmark:bench_app()'
+    gunicorn -c gunicorn.conf.py 'benchmarks.benchmark:bench_app()'
     """
     from mapapp import create_app
     app = create_app()
@@ -101,13 +100,13 @@ def _say(message: str):
 def measure_map_page(app) -> dict:
     """Cold: no reused map, page or compressed bytes; warm: as a repeat visitor gets it; rendered: only the
     map reused (the page cache emptied), to show what each layer of reuse buys."""
-    from mapapp.core.mapcache import get_cache
+    from mapapp.core.cache import app_cache
     client = app.test_client()
     headers = {"Accept-Encoding": "gzip"}
 
     def clear(*names):
         for name in names:
-            cache = app.extensions.get(name)
+            cache = app.extensions.get("mapapp_caches", {}).get(name)
             if cache is not None:
                 cache.clear()
 
@@ -117,13 +116,13 @@ def measure_map_page(app) -> dict:
         return response
 
     def cold():
-        get_cache(app).clear()
-        clear("mapapp_page_cache")
+        app_cache(app, "maps", "MAP_CACHE_SIZE").clear()
+        clear("pages")
         app.extensions["mapapp_compress"].cache.clear()
         get()
 
     def rendered():
-        clear("mapapp_page_cache")
+        clear("pages")
         app.extensions["mapapp_compress"].cache.clear()
         get()
 
@@ -174,8 +173,8 @@ def measure_lookup(app) -> dict:
     Ten rounds, each timing 20 points by the loops then 200 points by each index: the methods share the
     machine's busy and quiet moments, and each runs as it would (the loop is not timed in between index calls).
     """
-    from mapapp.geo import national
-    layer = national.get_layer(app)
+    from mapapp.render.background import get_layer
+    layer = get_layer(app)
     start = time.perf_counter()
     grid = layer.point_index()  # builds the STRtree (geo.AreaIndex) first, then the grid from it
     build = time.perf_counter() - start
@@ -308,7 +307,7 @@ def gunicorn_server(database_url: str, static_dir: Path, workers: int, log: Path
     env.pop("GUNICORN_ACCESSLOG", None)
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
-                                 "mapapp.benchmark:bench_app()"], cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out)
+                                 "benchmarks.benchmark:bench_app()"], cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -372,12 +371,12 @@ def measure_load(database_url: str, workdir: Path, page: dict, connections: int,
 
 def build_database(workdir: Path, database_url: str | None):
     from mapapp import create_app
-    from mapapp.geo import national
+    from mapapp.cli.national import load
     url = database_url or f"sqlite:///{workdir / 'benchmark.sqlite'}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark", "TESTING": False,
                       "GEODATA_DIR": str(PROJECT_ROOT / "geodata")})
     start = time.perf_counter()
-    summary = national.load_national(app)
+    summary = load(app)
     return app, url, summary, time.perf_counter() - start
 
 
@@ -453,11 +452,10 @@ def table(r: dict) -> str:
 @click.option("--database-url", default=None, help="Benchmark on this (empty, throwaway) database instead of a temporary SQLite file.")
 @click.option("--no-load", is_flag=True, help="Skip the gunicorn/wrk part (quick check).")
 @click.option("--output", type=click.Path(dir_okay=False), default=None, help="Also write the table (Markdown) here.")
-@with_appcontext
 def benchmark_command(duration, connections, workers, database_url, no_load, output):
     """Measure Löfteskartan at national scale and print one table (takes about 5 minutes).
 
-    Example: flask --app mapapp benchmark
+    Example: .venv/bin/python -m benchmarks --no-load
     """
     started, load_before = time.time(), os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="lofteskartan-bench-") as tmp:
@@ -495,6 +493,3 @@ def benchmark_command(duration, connections, workers, database_url, no_load, out
     if output:
         Path(output).write_text(header + "\n\n" + text + "\n", encoding="utf-8")
 
-
-def init_app(app):
-    app.cli.add_command(benchmark_command)

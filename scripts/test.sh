@@ -19,7 +19,8 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+.venv/bin/python -m pip install --quiet -r requirements/test.lock
+.venv/bin/python -m pip install --quiet --no-deps -e .
 # axe-core for the accessibility checks, from the npm registry (pinned by tests/js/package-lock.json).
 npm ci --prefix tests/js --no-audit --no-fund --silent
 

@@ -16,6 +16,17 @@ GEODATA = PROJECT_ROOT / "geodata"
 TODAY = dt.date(2026, 11, 23)
 
 
+SLOW_FILES = {"test_durability.py", "test_load_writes.py", "test_upload_suite.py", "test_access_suite.py",
+              "test_xss_suite.py", "test_wheel.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser journeys, servers, load and the probe suites are slow; `-m "not slow"` is the daily lane."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 def _database_url(tmp_path: Path) -> str:
     # CI runs the suite a second time against PostgreSQL by setting this variable.
     url = os.environ.get("MAPAPP_TEST_DATABASE_URL")

@@ -52,7 +52,10 @@ def test_keyboard_reaches_an_area(live_server):
         tab.page.goto(live_server.url + "/?kommun=0580")
         tab.page.focus("path.area-shape[data-slug=skaggetorp]")
         tab.page.keyboard.press("Enter")
-        tab.page.locator("#area-panel h2", has_text="Skäggetorp").wait_for()
+        heading = tab.page.locator("#area-panel h2", has_text="Skäggetorp")
+        heading.wait_for()
+        assert heading.inner_text() == "Skäggetorp"
+        assert "Medborgarlöfte" in tab.page.inner_text("#area-panel")
 
 
 PAYLOAD = "<script>alert(1)</script>\"'`${alert(2)}{{7*7}}<img src=x onerror=alert(3)>"

@@ -115,3 +115,13 @@ def test_compare_imports_on_the_seeds(runner):
     assert "== 001_b7c2dbbc183ed716.txt" in result.output
     assert "norrkoping-2023-2024  commitments" in result.output
     assert result.output.rstrip().splitlines()[-1].startswith("25 of 25 checked fields match")
+
+
+def test_command_line_import_is_audited_like_the_web_import(app, runner):
+    from mapapp.store.models import AuditEntry
+    result = runner.invoke(args=["import-promise", str(SEEDS / "004_551f9de1e0a2196d.txt"), "--user", "anna"])
+    assert result.exit_code == 0, result.output
+    with Session(get_engine(app)) as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.entity_key == "norrmalm-2018-draft"))
+    assert entry is not None and entry.action == "import" and entry.username == "anna"
+    assert entry.before is None and entry.after["title"] and len(entry.after["commitments"]) == 4

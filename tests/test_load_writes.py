@@ -159,8 +159,8 @@ def test_fifty_clients_reading_and_writing_for_a_minute(tmp_path, database_url):
             ids.setdefault(key, set()).add(fid)
     engine.dispose()
     # The conflict rule: a save that was not confirmed must have been the first entry after the one its
-    # form showed. An entry between the two means two saves raced past the check (it reads outside the
-    # write transaction); reported, not failed: the entries are both kept, as a confirmed save would be.
+    # form showed. An entry between the two means two saves raced past the check (the check runs inside
+    # the write, after the commitment row is locked, so there must be none).
     raced = sum(1 for key, seen, fid in tally.unconfirmed if any(seen < other < fid for other in ids[key]))
     reads_n, writes_n = len(tally.latency["read"]), len(tally.latency["write"])
     report(f"load with writes: {CLIENTS} clients, {SECONDS:g} s, {tally.requests} requests, "
@@ -177,3 +177,5 @@ def test_fifty_clients_reading_and_writing_for_a_minute(tmp_path, database_url):
     assert not missing, f"{len(missing)} acknowledged writes missing, e.g. {list(missing.items())[:5]}"
     assert len(stored) == len(tally.acked), "a write was stored that the server never acknowledged"
     assert audited == len(stored), "every follow-up has its audit entry"
+    assert tally.unconfirmed, "no save went through the conflict check unconfirmed"
+    assert raced == 0, f"{raced} of {len(tally.unconfirmed)} unconfirmed saves raced past the conflict check"

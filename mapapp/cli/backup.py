@@ -21,9 +21,8 @@ from pathlib import Path, PurePosixPath
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy.engine import make_url
 
-from ..store.db import get_engine
+from ..store.db import describe_url, get_engine
 from ..core.errors import MapappError
 from ..store import backup as backup_store
 
@@ -35,7 +34,7 @@ EVIDENCE = "evidence"
 
 def evidence_dir(app) -> Path:
     """Where uploaded evidence files live: EVIDENCE_DIR, or instance/evidence."""
-    return Path(app.config.get("EVIDENCE_DIR") or os.path.join(app.instance_path, EVIDENCE))
+    return Path(app.config["EVIDENCE_DIR"] or os.path.join(app.instance_path, EVIDENCE))
 
 
 def _checksum(doc: dict) -> str:
@@ -260,7 +259,7 @@ def restore_command(file, yes):
     try:
         backup = read_backup(file)
         if not yes:
-            url = make_url(current_app.config["DATABASE_URL"]).render_as_string(hide_password=True)
+            url = describe_url(current_app.config["DATABASE_URL"])
             evidence = " and evidence/" if backup.files is not None else ""
             click.confirm(f"Replace all data in {url}{evidence} with the backup made {backup.doc.get('created')} "
                           f"({backup.rows} rows)?", abort=True)

@@ -4,7 +4,6 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy.orm import Session
 
 from ..core.errors import MapappError
 from ..importer import import_document, known_areas_from_dataset
@@ -12,7 +11,7 @@ from ..importer.compare import compare_document, format_table
 from ..importer.lexicon import vocabulary
 from ..store import areas as area_store
 from ..store import drafts as draft_store
-from ..store.db import get_engine
+from ..store.db import session_factory
 
 
 def format_draft(n: int, draft: dict) -> list[str]:
@@ -57,7 +56,7 @@ def import_promise_command(file, dry_run, username):
         data = path.read_bytes()
     except OSError as exc:
         raise click.ClickException(f"{file}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
-    with Session(get_engine()) as session:
+    with session_factory()() as session:
         known = area_store.known_areas(session)
     result = import_document(data, path.name, known, vocabulary(current_app.config["GEODATA_DIR"]))
     if result.unreadable:
@@ -74,7 +73,7 @@ def import_promise_command(file, dry_run, username):
         click.echo("dry run: nothing written")
         return
     try:
-        with Session(get_engine()) as session:
+        with session_factory()() as session:
             done = draft_store.store_import(session, result.drafts, username, all_or_nothing=True)
     except MapappError as err:
         raise click.ClickException(err.message) from None

@@ -39,13 +39,11 @@ class Limits:
 
     @classmethod
     def from_config(cls, config) -> "Limits":
-        """MAX_BOUNDARY_BYTES, _FEATURES, _VERTICES, _UNPACKED_BYTES and _ZIP_MEMBERS, else the defaults."""
-        d, z = cls(), safezip.ZipLimits()
-        return cls(int(config.get("MAX_BOUNDARY_BYTES") or d.max_bytes),
-                   int(config.get("MAX_BOUNDARY_FEATURES") or d.max_features),
-                   int(config.get("MAX_BOUNDARY_VERTICES") or d.max_vertices),
-                   safezip.ZipLimits(int(config.get("MAX_BOUNDARY_ZIP_MEMBERS") or z.max_members),
-                                     int(config.get("MAX_BOUNDARY_UNPACKED_BYTES") or z.max_unpacked), z.max_ratio))
+        """MAX_BOUNDARY_BYTES, _FEATURES, _VERTICES, _UNPACKED_BYTES and _ZIP_MEMBERS from the settings."""
+        return cls(int(config["MAX_BOUNDARY_BYTES"]), int(config["MAX_BOUNDARY_FEATURES"]),
+                   int(config["MAX_BOUNDARY_VERTICES"]),
+                   safezip.ZipLimits(int(config["MAX_BOUNDARY_ZIP_MEMBERS"]), int(config["MAX_BOUNDARY_UNPACKED_BYTES"]),
+                                     safezip.ZipLimits().max_ratio))
 
 
 @dataclass

@@ -173,3 +173,20 @@ class PointIndex:
         if isinstance(keys, str):
             return [keys] if shapely.intersects_xy(geoms, lon, lat) else []
         return keys[shapely.intersects_xy(geoms, lon, lat)].tolist()
+
+
+class BoxIndex:
+    """Which of many bounding boxes meet a query box, in one vectorised comparison."""
+
+    def __init__(self, boxes: list[tuple[float, float, float, float]]):
+        self.bounds = np.array(boxes, dtype=float).reshape(-1, 4)
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+    def matching(self, bbox: tuple[float, float, float, float]) -> list[int]:
+        """Positions of the boxes that meet bbox, in the order given."""
+        minx, miny, maxx, maxy = bbox
+        b = self.bounds
+        hit = (b[:, 0] <= maxx) & (b[:, 2] >= minx) & (b[:, 1] <= maxy) & (b[:, 3] >= miny)
+        return np.flatnonzero(hit).tolist()

@@ -24,8 +24,6 @@ def _label_filter(table: dict):
 
 
 def init_app(app):
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", "sv")
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale)
 
     labels = {"status_label": vocab.STATUSES, "responsible_label": vocab.RESPONSIBLE,

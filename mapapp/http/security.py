@@ -125,7 +125,7 @@ def policy(html: str | None) -> str:
     if html is None:
         return "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
     img = ["'self'", "data:"]
-    tiles = current_app.config.get("TILE_URL")
+    tiles = current_app.config["TILE_URL"]
     source = _tile_source(tiles) if tiles else None
     if source:
         img.append(source)
@@ -167,7 +167,7 @@ def _policy_for(app, html: str | None) -> str:
     if not html:
         return policy(html)
     memo = app.extensions.setdefault("mapapp_csp_memo", {})
-    key = (hash(html), len(html), current_app.config.get("TILE_URL"))
+    key = (hash(html), len(html), current_app.config["TILE_URL"])
     if key not in memo:
         if len(memo) > 512:
             memo.clear()

@@ -6,8 +6,6 @@ per process and served by bounding box; every answer is reused until a reload ch
 import json
 import threading
 
-import numpy as np
-
 from ..core.cache import app_cache
 from ..geo import national as geo_national
 from ..geo import shapes as geo
@@ -26,13 +24,13 @@ class NationalLayer:
         self._by_code: dict[str, dict] = {}
         if batch is None:
             self.codes, self.props = [], []
-            self.bounds = np.zeros((0, 4))
+            self.boxes = geo_national.BoxIndex([])
             return
         rows = national_store.area_rows(engine, batch)
         self.codes = [r.code for r in rows]  # largest first: a capped answer keeps the big picture
         self.props = [{"code": r.code, "name": r.name, "kommunkod": r.kommunkod} for r in rows]
         self._by_code = dict(zip(self.codes, self.props))
-        self.bounds = np.array([[r.min_lon, r.min_lat, r.max_lon, r.max_lat] for r in rows], dtype=float).reshape(-1, 4)
+        self.boxes = geo_national.BoxIndex([(r.min_lon, r.min_lat, r.max_lon, r.max_lat) for r in rows])
 
     @property
     def loaded(self) -> bool:
@@ -53,18 +51,11 @@ class NationalLayer:
                     for code, props in zip(self.codes, self.props)]
             return self._features[band.name]
 
-    def matching(self, bbox: tuple[float, float, float, float]) -> np.ndarray:
-        """Positions (largest area first) of the areas whose bbox meets the query bbox."""
-        minx, miny, maxx, maxy = bbox
-        b = self.bounds
-        hit = (b[:, 0] <= maxx) & (b[:, 2] >= minx) & (b[:, 1] <= maxy) & (b[:, 3] >= miny)
-        return np.flatnonzero(hit)
-
     def collection(self, bbox, zoom: int, limit: int | None = None) -> bytes:
         """The FeatureCollection for a bbox at a zoom, as UTF-8 JSON."""
         band = geo_national.band_for(zoom)
         cap = min(limit or band.max_features, band.max_features)
-        positions = self.matching(bbox) if self.loaded else np.zeros(0, dtype=int)
+        positions = self.boxes.matching(bbox) if self.loaded else []
         chosen = positions[:cap]
         features = self._band_features(band) if len(chosen) else []
         head = {"type": "FeatureCollection", "loaded": self.loaded, "attribution": geo_national.ATTRIBUTION,

@@ -1,6 +1,5 @@
 """GeoJSON features for maps and the API, built from the store and the geometry layer."""
 
-from shapely.ops import unary_union
 
 from ..geo import shapes as geo
 from ..core.jsonable import plain
@@ -33,8 +32,7 @@ def camera_features(session, municipality=None) -> list[dict]:
         if site["point"]:
             geometry = {"type": "Point", "coordinates": [site["point"]["lon"], site["point"]["lat"]]}
         elif site["areas"]:
-            union = unary_union([geo.from_geojson(geometries[a["slug"]]) for a in site["areas"]])
-            geometry = geo.to_geojson(union)
+            geometry = geo.union_geojson([geometries[a["slug"]] for a in site["areas"]])
         else:
             geometry = None  # published without a mappable place: listed, not drawn
         features.append({"type": "Feature", "id": site["slug"], "properties": plain(site), "geometry": geometry})

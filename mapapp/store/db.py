@@ -2,6 +2,7 @@
 from flask import g
 from flask import current_app
 from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..core.errors import DataError
@@ -25,6 +26,11 @@ def make_engine(url: str):
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def describe_url(url: str) -> str:
+    """The database URL with its password hidden, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def get_engine(app=None):

@@ -11,7 +11,9 @@ from ..store import promises as promise_store
 from ..store.versions import current_version
 from ..core.cache import app_cache
 from ..domain.municipalities import MUNICIPALITIES
+from . import pages
 from .pages import map_params
+from .twin import respond
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -53,7 +55,8 @@ def area_feature(slug):
 
 @bp.route("/areas/<slug:slug>")
 def area_detail(slug):
-    return jsonify(area_store.get_area(get_session(), slug, today()))
+    """The area page's JSON twin under /api (the same view, so the two never differ)."""
+    return respond(pages.area(slug), ".json", None)
 
 
 @bp.route("/promises")
@@ -63,12 +66,14 @@ def promises():
 
 @bp.route("/promises/<slug:slug>")
 def promise(slug):
-    return jsonify(promise_store.get_promise(get_session(), slug, today()))
+    """The promise page's JSON twin under /api."""
+    return respond(pages.promise(slug), ".json", None)
 
 
 @bp.route("/promises/<slug:slug>/commitments/<slug:commitment>")
 def commitment(slug, commitment):
-    return jsonify(promise_store.get_commitment(get_session(), slug, commitment, today()))
+    """The commitment page's JSON twin under /api."""
+    return respond(pages.commitment(slug, commitment), ".json", None)
 
 
 @bp.route("/promises/<slug:slug>/follow-ups")

@@ -1,11 +1,8 @@
 """Accounts and sessions: sign-in (rate-limited), sign-out, roles, CSRF, and the create-user command."""
 import functools
-import sys
 from urllib.parse import urlsplit
 
-import click
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -13,7 +10,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from . import evidence
-from ..store.db import get_session, session_factory
+from ..store.db import get_session
 from ..core.errors import MapappError
 from .errors import wants_json
 from .forms import LoginForm, LogoutForm
@@ -108,7 +105,7 @@ def logout():
 
 def init_app(app):
     """Sessions, roles, CSRF on every form, the sign-in rate limit and secure cookies."""
-    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+    if app.config["PREFERRED_URL_SCHEME"] == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
     app.before_request(_limit_body)  # registered first: CSRFProtect reads the body in its own hook
     CSRFProtect(app)
@@ -116,7 +113,7 @@ def init_app(app):
     manager.user_loader(_load_account)
     manager.unauthorized_handler(_unauthorized)
     # One limiter per app, so apps in one process (tests) never share counters or settings.
-    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config.get("RATELIMIT_STORAGE_URI"))
+    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
     app.extensions["mapapp_limiter"] = limiter
     app.register_blueprint(bp)
     app.view_functions["auth.login"] = limiter.limit(

@@ -6,9 +6,7 @@ import secrets
 import time
 from pathlib import Path
 
-import click
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,8 +16,8 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from .auth import require_planner
-from ..geo.boundaries import Limits, Options, clean_label, read_boundaries
-from ..store.db import get_session, session_factory
+from ..geo.boundaries import Limits, Options, read_boundaries
+from ..store.db import get_session
 from ..core.errors import MapappError
 from .forms import SelectChoice, choices
 from ..store import boundaries as boundary_store
@@ -135,7 +133,7 @@ def _upload_page(form, error: MapappError | None = None, status: int | None = No
 
 
 def _folder() -> Path:
-    return Path(current_app.config.get("BOUNDARY_UPLOAD_DIR") or Path(current_app.instance_path) / "boundary-uploads")
+    return Path(current_app.config["BOUNDARY_UPLOAD_DIR"] or Path(current_app.instance_path) / "boundary-uploads")
 
 
 def _keep(data: bytes, meta: dict) -> str:

@@ -1,5 +1,5 @@
 """Citizen routes: find my area, and subscriptions (Atom, iCalendar)."""
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
 
 from flask_babel import gettext
 
@@ -12,6 +12,7 @@ from ..store import areas as area_store
 from ..store import places as place_store
 from ..store import promises as promise_store
 from ..store.promises import applies_to
+from .twin import Page, twin
 
 bp = Blueprint("citizen", __name__)
 
@@ -23,21 +24,21 @@ def find(query: str) -> dict:
         raise MapappError(gettext("Sökningen får vara högst 200 tecken."))
     results = search.rank(query, place_store.search_candidates(get_session())) if query else []
     external = []
-    if query and not results and current_app.config.get("GEOCODER_URL"):
+    if query and not results and current_app.config["GEOCODER_URL"]:
         external = search.external_geocode(current_app.config["GEOCODER_URL"], query)
     return {"query": query, "results": results, "external": external}
 
 
-@bp.route("/search")
-@bp.route("/search<any('.json'):fmt>")
-def search_page(fmt=None):
+@twin(bp, "/search", "search.html")
+def search_page():
     data = find(request.args.get("q", ""))
-    if fmt == ".json":
-        return jsonify(data)
-    best = data["results"][:1]
-    if best and best[0]["score"] == 1.0 and best[0]["kind"] == "area" and request.args.get("list") != "1":
-        return redirect(url_for("pages.area", slug=best[0]["slug"]))
-    return render_template("search.html", data=data)
+
+    def html():
+        best = data["results"][:1]
+        if best and best[0]["score"] == 1.0 and best[0]["kind"] == "area" and request.args.get("list") != "1":
+            return redirect(url_for("pages.area", slug=best[0]["slug"]))
+        return {}
+    return Page(data, html=html)
 
 
 @bp.route("/api/search")

@@ -12,7 +12,6 @@ TYPES = {
     "jpg": (b"\xff\xd8\xff", "image/jpeg"),
 }
 EXTENSIONS = {"pdf": "pdf", "png": "png", "jpg": "jpg", "jpeg": "jpg"}
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclass
@@ -26,12 +25,12 @@ class Upload:
 
 
 def max_bytes(app=None) -> int:
-    return int((app or current_app).config.get("MAX_EVIDENCE_BYTES") or DEFAULT_MAX_BYTES)
+    return int((app or current_app).config["MAX_EVIDENCE_BYTES"])
 
 
 def folder(app=None) -> str:
     app = app or current_app
-    return app.config.get("EVIDENCE_DIR") or os.path.join(app.instance_path, "evidence")
+    return app.config["EVIDENCE_DIR"] or os.path.join(app.instance_path, "evidence")
 
 
 def read_upload(storage, limit: int) -> Upload:

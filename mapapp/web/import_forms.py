@@ -18,7 +18,6 @@ from ..domain.municipalities import MUNICIPALITIES
 from ..domain.vocab import N_
 
 EXTENSIONS = ("txt", "text", "htm", "html", "xhtml", "pdf")
-DEFAULT_MAX_IMPORT_BYTES = 5 * 1024 * 1024
 CADENCES = {"semiannual": N_("två gånger per år"), "yearly": N_("årligen"),
             "monthly": N_("månadsvis"), "tertial": N_("per tertial"),
             "quarterly": N_("kvartalsvis"), "once": N_("en gång")}

@@ -1,5 +1,5 @@
 """Planner pages: dashboard, overdue list, EST map, audit log, evidence downloads; each with a JSON twin."""
-from flask import Blueprint, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, request, send_from_directory
 from flask_login import current_user
 
 from . import evidence
@@ -7,6 +7,7 @@ from ..render import mapview
 from ..core.clock import today
 from ..domain import vocab
 from .auth import admin_required, require_planner
+from .twin import Page, twin
 from ..store.db import get_session
 from ..core.errors import MapappError
 from ..store import areas as area_store
@@ -19,12 +20,6 @@ bp.before_request(require_planner)  # every planner route, present and future, n
 files = Blueprint("evidence", __name__)  # public: the evidence behind published follow-ups
 
 LABELS = {"party": vocab.RESPONSIBLE, "kommun": MUNICIPALITIES}
-
-
-def render_or_json(fmt, template, data, status=200, **extra):
-    if fmt == ".json":
-        return jsonify(data), status
-    return render_template(template, data=data, **extra), status
 
 
 def dashboard_filters(args, rows) -> dict:
@@ -81,40 +76,33 @@ def _by_est_area(rows) -> list[dict]:
     return out
 
 
-@bp.route("/planner")
-@bp.route("/planner<any('.json'):fmt>")
-def dashboard(fmt=None):
+@twin(bp, "/planner", "planner/dashboard.html")
+def dashboard():
     rows, filters = _filtered_rows()
     data = {"today": today(), "filters": filters["chosen"], "options": filters["options"],
             "municipalities": _by_municipality(rows), "est_areas": _by_est_area(rows),
             "overdue_count": sum(1 for r in rows if r["overdue"])}
-    return render_or_json(fmt, "planner/dashboard.html", data, labels=LABELS)
+    return Page(data, html={"labels": LABELS})
 
 
-@bp.route("/planner/overdue")
-@bp.route("/planner/overdue<any('.json'):fmt>")
-def overdue(fmt=None):
+@twin(bp, "/planner/overdue", "planner/overdue.html")
+def overdue():
     rows, filters = _filtered_rows()
     late = sorted((r for r in rows if r["overdue"]), key=lambda r: (r["overdue"][-1], r["key"]), reverse=True)
     data = {"today": today(), "filters": filters["chosen"], "options": filters["options"], "commitments": late}
-    return render_or_json(fmt, "planner/overdue.html", data, labels=LABELS)
+    return Page(data, html={"labels": LABELS})
 
 
-@bp.route("/planner/est")
-@bp.route("/planner/est<any('.json'):fmt>")
-def est(fmt=None):
+@twin(bp, "/planner/est", "planner/est.html")
+def est():
     session, day = get_session(), today()
     rows = follow_up_store.commitment_rows(session, day)
-    data = {"today": day, "est_areas": _by_est_area(rows)}
-    if fmt == ".json":
-        return jsonify(data)
-    return render_template("planner/est.html", data=data, map=mapview.est(session, day))
+    return Page({"today": day, "est_areas": _by_est_area(rows)}, html=lambda: {"map": mapview.est(session, day)})
 
 
-@bp.route("/admin/audit")
-@bp.route("/admin/audit<any('.json'):fmt>")
+@twin(bp, "/admin/audit", "planner/audit.html")
 @admin_required
-def audit(fmt=None):
+def audit():
     page = request.args.get("page", "1")
     kind = request.args.get("type") or None
     if not page.isdigit() or int(page) < 1:
@@ -123,10 +111,8 @@ def audit(fmt=None):
         raise MapappError(f"type måste vara ett av: {', '.join(audit_store.ENTITY_TYPES)}.")
     data = audit_store.list_entries(get_session(), int(page), entity_type=kind)
     data["type"] = kind
-    if fmt == ".json":
-        return jsonify(data)
-    changes = {e["id"]: _changes(e["before"], e["after"]) for e in data["entries"]}
-    return render_template("planner/audit.html", data=data, changes=changes, types=audit_store.ENTITY_TYPES)
+    return Page(data, html=lambda: {"changes": {e["id"]: _changes(e["before"], e["after"]) for e in data["entries"]},
+                                    "types": audit_store.ENTITY_TYPES})
 
 
 def _changes(before, after) -> list[dict]:

@@ -1,5 +1,5 @@
 """Planner writes: follow-ups (append-only), camera sites and promise metadata; conflicts answer 409."""
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +8,8 @@ from ..core.clock import today
 from ..store.db import get_session
 from ..core.errors import MapappError
 from .forms import CameraSiteForm, FollowUpForm, PromiseForm, choices, parse_int
-from .planner import bp, render_or_json
+from .planner import bp
+from .twin import Page, twin
 from ..store import areas as area_store
 from ..store import audit as audit_store
 from ..store import camera_sites as camera_store
@@ -16,17 +17,18 @@ from ..store import follow_ups as follow_up_store
 from ..store import promises as promise_store
 
 
-@bp.route("/planner/commitment/<slug:promise_slug>/<slug:slug>/follow-up", methods=["GET", "POST"])
-@bp.route("/planner/commitment/<slug:promise_slug>/<slug:slug>/follow-up<any('.json'):fmt>")
-def follow_up(promise_slug, slug, fmt=None):
+@twin(bp, "/planner/commitment/<slug:promise_slug>/<slug:slug>/follow-up", "planner/follow_up.html",
+      methods=["GET", "POST"])
+def follow_up(promise_slug, slug):
     session, day = get_session(), today()
     commitment = follow_up_store.planner_commitment(session, promise_slug, slug, day)
-    if fmt == ".json":
-        return jsonify(commitment)
-    form = FollowUpForm()
     if request.method == "GET":
-        form.seen_latest.data = str(commitment["latest_id"])
+        def form():
+            blank = FollowUpForm()
+            blank.seen_latest.data = str(commitment["latest_id"])
+            return blank
         return _follow_up_page(form, commitment)
+    form = FollowUpForm()
     valid = form.validate()
     valid = form.check(commitment, day, evidence.max_bytes()) and valid
     if not valid:
@@ -50,17 +52,16 @@ def follow_up(promise_slug, slug, fmt=None):
 
 
 def _follow_up_page(form, commitment, status=200, conflict=None):
+    """The commitment (its JSON twin) and, for the page, the form; form may be made only when the page needs it."""
     saved = request.args.get("saved", "")
-    return render_template("planner/follow_up.html", form=form, data=commitment, conflict=conflict,
-                           saved=int(saved) if saved.isdigit() else None,
-                           max_kb=evidence.max_bytes() // 1024), status
+    return Page(commitment, status=status, html=lambda: {
+        "form": form() if callable(form) else form, "conflict": conflict,
+        "saved": int(saved) if saved.isdigit() else None, "max_kb": evidence.max_bytes() // 1024})
 
 
-@bp.route("/planner/camera-sites")
-@bp.route("/planner/camera-sites<any('.json'):fmt>")
-def camera_sites(fmt=None):
-    data = {"camera_sites": camera_store.list_camera_sites(get_session(), public=False)}
-    return render_or_json(fmt, "planner/camera_sites.html", data)
+@twin(bp, "/planner/camera-sites", "planner/camera_sites.html")
+def camera_sites():
+    return {"camera_sites": camera_store.list_camera_sites(get_session(), public=False)}
 
 
 @bp.route("/planner/camera-sites/new", methods=["GET", "POST"])
@@ -83,17 +84,13 @@ def new_camera_site():
     return render_template("planner/camera_site.html", form=form, data=None)
 
 
-@bp.route("/planner/camera-sites/<slug:slug>", methods=["GET", "POST"])
-@bp.route("/planner/camera-sites/<slug:slug><any('.json'):fmt>")
-def camera_site(slug, fmt=None):
+@twin(bp, "/planner/camera-sites/<slug:slug>", "planner/camera_site.html", methods=["GET", "POST"])
+def camera_site(slug):
     session = get_session()
     stored = camera_store.get_camera_site(session, slug)
-    if fmt == ".json":
-        return jsonify(stored)
     if request.method == "GET":
-        form = _camera_form(session, stored)
-        return render_template("planner/camera_site.html", form=form, data=stored,
-                               saved=bool(request.args.get("saved")))
+        return Page(stored, html=lambda: {"form": _camera_form(session, stored),
+                                          "saved": bool(request.args.get("saved"))})
     form = _camera_form(session)
     if not form.validate():
         return render_template("planner/camera_site.html", form=form, data=stored), 400
@@ -123,16 +120,13 @@ def _num(value):
     return "" if value is None else repr(value)
 
 
-@bp.route("/planner/promise/<slug:slug>", methods=["GET", "POST"])
-@bp.route("/planner/promise/<slug:slug><any('.json'):fmt>")
-def promise(slug, fmt=None):
+@twin(bp, "/planner/promise/<slug:slug>", "planner/promise.html", methods=["GET", "POST"])
+def promise(slug):
     session = get_session()
     stored = promise_store.get_promise_meta(session, slug)
-    if fmt == ".json":
-        return jsonify(stored)
     if request.method == "GET":
-        form = PromiseForm(data={**stored, "parties": "\n".join(stored["parties"])})
-        return render_template("planner/promise.html", form=form, data=stored, saved=bool(request.args.get("saved")))
+        return Page(stored, html=lambda: {"form": PromiseForm(data={**stored, "parties": "\n".join(stored["parties"])}),
+                                          "saved": bool(request.args.get("saved"))})
     form = PromiseForm()
     valid = form.validate()
     if not (form.check(today()) and valid):

@@ -5,7 +5,7 @@ import functools
 import re
 
 import segno
-from flask import current_app, Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import current_app, Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,6 +21,7 @@ from .auth import require_planner
 from ..store.db import get_session
 from ..core.errors import MapappError, NotFound
 from .forms import parse_int
+from .twin import Page, twin
 from ..store import areas as area_store
 from ..store import presentations as presentation_store
 from ..store import promises as promise_store
@@ -68,7 +69,7 @@ def deck(promise_slug: str, presentation_slug: str | None) -> dict:
 
 def public_url(path: str) -> str:
     """The address phones in the room can open: PUBLIC_URL when set (a laptop's own host is not)."""
-    base = current_app.config.get("PUBLIC_URL")
+    base = current_app.config["PUBLIC_URL"]
     return base.rstrip("/") + path if base else url_for("pages.index", _external=True).rstrip("/") + path
 
 
@@ -86,15 +87,12 @@ def _tiles_param() -> bool:
     return value == "1"
 
 
-@bp.route("/present/<slug:slug>")
-@bp.route("/present/<slug:slug><any('.json'):fmt>")
-def present(slug, fmt=None):
+@twin(bp, "/present/<slug:slug>", "present.html")
+def present(slug):
     data = deck(slug, request.args.get("p"))
-    if fmt == ".json":
-        return jsonify(data)
     session, day = get_session(), today()
-    parts = mapview.presenter(session, day, tuple(data["areas"]), tiles=_tiles_param())
-    return render_template("present.html", data=data, map=parts, qr=qr_svg(data["citizen_url"]))
+    return Page(data, html=lambda: {"map": mapview.presenter(session, day, tuple(data["areas"]), tiles=_tiles_param()),
+                                    "qr": qr_svg(data["citizen_url"])})
 
 
 # --- planners' named presentations --------------------------------------------------------
@@ -198,16 +196,12 @@ def _save(form, promise, names, stored=None):
     return redirect(url_for("presenter.edit_presentation", slug=slug, saved=1))
 
 
-@bp.route("/planner/presentations")
-@bp.route("/planner/presentations<any('.json'):fmt>")
+@twin(bp, "/planner/presentations", "presentations/index.html")
 @planner_only
-def presentations(fmt=None):
+def presentations():
     session = get_session()
-    data = {"presentations": presentation_store.list_presentations(session)}
-    if fmt == ".json":
-        return jsonify(data)
-    return render_template("presentations/index.html", data=data,
-                           promises=promise_store.list_promises(session, today()))
+    return Page({"presentations": presentation_store.list_presentations(session)},
+                html=lambda: {"promises": promise_store.list_promises(session, today())})
 
 
 @bp.route("/planner/presentations/new", methods=["GET", "POST"])
@@ -227,18 +221,19 @@ def new_presentation():
     return _form_page(form, promise, rows)
 
 
-@bp.route("/planner/presentations/<slug:slug>", methods=["GET", "POST"])
-@bp.route("/planner/presentations/<slug:slug><any('.json'):fmt>")
+@twin(bp, "/planner/presentations/<slug:slug>", methods=["GET", "POST"])
 @planner_only
-def edit_presentation(slug, fmt=None):
+def edit_presentation(slug):
     session = get_session()
     stored = presentation_store.get_presentation(session, slug)
-    if fmt == ".json":
-        return jsonify(stored)
     promise = promise_store.get_promise(session, stored["promise"], today())
     names = area_store.area_names(session)
     if request.method == "POST":
         return _save(PresentationForm(), promise, names, stored)
-    form = PresentationForm(data={"name": stored["name"], "slug": stored["slug"], "version": str(stored["version"])})
-    rows = _choice_rows(promise, names, stored["areas"], stored["commitments"])[0]
-    return _form_page(form, promise, rows, stored, saved=bool(request.args.get("saved")))
+
+    def page():
+        form = PresentationForm(data={"name": stored["name"], "slug": stored["slug"],
+                                      "version": str(stored["version"])})
+        rows = _choice_rows(promise, names, stored["areas"], stored["commitments"])[0]
+        return _form_page(form, promise, rows, stored, saved=bool(request.args.get("saved")))
+    return Page(stored, html=page)

@@ -1,5 +1,5 @@
 """Planners import promise documents, then review, edit and publish the drafts; each GET page has a JSON twin."""
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,10 +8,10 @@ from .auth import require_planner
 from ..store.db import get_session
 from ..core.errors import MapappError
 from .forms import parse_int
-from .import_forms import DEFAULT_MAX_IMPORT_BYTES, EXTENSIONS, DraftForm, ImportForm, PublishForm
+from .import_forms import EXTENSIONS, DraftForm, ImportForm, PublishForm
 from ..importer import import_document
 from ..importer.lexicon import vocabulary
-from .planner import render_or_json
+from .twin import Page, twin
 from ..render.source_marks import marks
 from ..store import areas as area_store
 from ..store import audit as audit_store
@@ -22,7 +22,7 @@ bp.before_request(require_planner)  # drafts are never public; every route here 
 
 
 def max_import_bytes(app=None) -> int:
-    return int((app or current_app).config.get("MAX_IMPORT_BYTES") or DEFAULT_MAX_IMPORT_BYTES)
+    return int((app or current_app).config["MAX_IMPORT_BYTES"])
 
 
 def _limit_body():
@@ -36,16 +36,13 @@ def _limit_body():
 bp.record_once(lambda state: state.app.before_request_funcs.setdefault(None, []).insert(0, _limit_body))
 
 
-@bp.route("/planner/import", methods=["GET", "POST"])
-@bp.route("/planner/import<any('.json'):fmt>")
-def import_page(fmt=None):
+@twin(bp, "/planner/import", "planner/import.html", methods=["GET", "POST"])
+def import_page():
     limits = {"max_bytes": max_import_bytes(), "extensions": list(EXTENSIONS),
               "drafts": url_for("review.drafts", fmt=".json")}
-    if fmt == ".json":
-        return jsonify(limits)
-    form = ImportForm()
     if request.method == "GET":
-        return render_template("planner/import.html", form=form, limits=limits)
+        return Page(limits, html=lambda: {"form": ImportForm(), "limits": limits})
+    form = ImportForm()
     valid = form.validate()
     if not (form.check(limits["max_bytes"]) and valid):
         return render_template("planner/import.html", form=form, limits=limits), 400
@@ -78,26 +75,23 @@ def _named(drafts: list[dict], name: str, url: str | None) -> list[dict]:
     return drafts
 
 
-@bp.route("/planner/drafts")
-@bp.route("/planner/drafts<any('.json'):fmt>")
-def drafts(fmt=None):
+@twin(bp, "/planner/drafts", "planner/drafts.html")
+def drafts():
     session = get_session()
     slug = request.args.get("published")
     title = draft_store.published_title(session, slug) if slug else None
     data = {"drafts": draft_store.list_drafts(session), "published": {"slug": slug, "title": title} if title else None}
-    return render_or_json(fmt, "planner/drafts.html", data)
+    return data
 
 
-@bp.route("/planner/drafts/<slug:slug>", methods=["GET", "POST"])
-@bp.route("/planner/drafts/<slug:slug><any('.json'):fmt>")
-def draft(slug, fmt=None):
+@twin(bp, "/planner/drafts/<slug:slug>", methods=["GET", "POST"])
+def draft(slug):
     session = get_session()
     stored = draft_store.get_draft(session, slug)
-    if fmt == ".json":
-        return jsonify(stored)
-    areas = _area_names(session)
     if request.method == "GET":
-        return _page(stored, DraftForm.for_draft(stored, areas), saved=bool(request.args.get("saved")))
+        return Page(stored, html=lambda: _page(stored, DraftForm.for_draft(stored, _area_names(session)),
+                                               saved=bool(request.args.get("saved"))))
+    areas = _area_names(session)
     form = DraftForm().prepare(stored, areas)
     valid = form.validate()
     if not (form.check(stored, set(areas), today()) and valid):

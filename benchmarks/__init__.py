@@ -1,0 +1,1 @@
+"""The benchmark, outside the app: `python -m benchmarks` (see README)."""

@@ -1,0 +1,56 @@
+"""Every page has a JSON twin: the view returns its data once, and the format is chosen here, once.
+
+    @twin(bp, "/area/<slug:slug>", "area.html")
+    def area(slug):
+        data = area_store.get_area(...)
+        return Page(data, html=lambda: {"map": mapview.area(...)})
+
+answers /area/hageby with area.html (data=…, map=…) and /area/hageby.json with the data alone.
+A view may also return a plain dict (no HTML extras), or a Response (a redirect after a form), which
+is sent as it is. `html` may return a finished answer too, for what only a browser gets (a redirect, a form page).
+"""
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import jsonify, render_template
+from werkzeug.wrappers import Response
+
+from ..http.pagecache import cached_page
+
+
+@dataclass
+class Page:
+    data: Any
+    html: Callable[[], Any] | dict | None = None  # extra template context, built only for HTML
+    status: int = 200
+    template: str | None = None  # when one view shows several templates
+
+
+def respond(result, fmt: str | None, template: str | None):
+    """The view's result as JSON or as its HTML page."""
+    if isinstance(result, (Response, tuple)):
+        return result
+    page = result if isinstance(result, Page) else Page(result)
+    if fmt == ".json":
+        return jsonify(page.data), page.status
+    extra = page.html() if callable(page.html) else (page.html or {})
+    if not isinstance(extra, dict):  # the page built its own answer (a redirect, or a page of its own)
+        return extra
+    return render_template(page.template or template, data=page.data, **extra), page.status
+
+
+def twin(bp, rule: str, template: str | None = None, *, json_rule: str | None = None, cached: bool = False,
+         **options):
+    """Register rule for HTML and json_rule (default: rule + '.json') for JSON, both served by one view."""
+    def decorator(view):
+        def endpoint(*args, fmt=None, **kwargs):
+            return respond(view(*args, **kwargs), fmt, template)
+        endpoint.__name__ = endpoint.__qualname__ = view.__name__
+        endpoint.__doc__ = view.__doc__
+        served = cached_page(endpoint) if cached else endpoint
+        bp.add_url_rule(rule, view.__name__, served, **options)
+        # The twin only reads: forms post to the page itself.
+        bp.add_url_rule(json_rule or rule + "<any('.json'):fmt>", view.__name__, served,
+                        **{**options, "methods": ["GET"]})
+        return view
+    return decorator
