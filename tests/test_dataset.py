@@ -8,7 +8,7 @@ from mapapp import dataset
 from conftest import GEODATA
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
-NEW_PROMISES = set()
+NEW_PROMISES = {"linkoping-city-2018-2019", "norrmalm-2019", "norrmalm-2022"}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,8 @@ def test_every_seeded_promise_is_there(ds):
 
 @pytest.mark.parametrize("slug, count", [
     ("norrkoping-2018-2019", 4), ("norrkoping-2020-2022", 3), ("norrkoping-2023-2024", 7),
-    ("linkoping-2021-2022", 2), ("skaggetorp-2018-2019", 4), ("norrmalm-2018", 4)])
+    ("linkoping-2021-2022", 2), ("skaggetorp-2018-2019", 4), ("norrmalm-2018", 4),
+    ("linkoping-city-2018-2019", 4), ("norrmalm-2019", 4), ("norrmalm-2022", 4)])
 def test_commitment_counts(ds, slug, count):
     assert len(promise(ds, slug)["commitments"]) == count
 
@@ -188,6 +189,7 @@ def test_old_shape_by_default_extra_on_request(ds, dsx):
 
 @pytest.mark.parametrize("slug, start, end, label", [
     ("norrmalm-2018", dt.date(2018, 1, 1), dt.date(2018, 12, 31), "2018"),
+    ("norrmalm-2019", dt.date(2019, 1, 1), dt.date(2019, 12, 31), "2019"),
     ("linkoping-2021-2022", dt.date(2021, 1, 1), dt.date(2022, 12, 31), "2021–2022"),
     ("norrkoping-2020-2022", dt.date(2020, 1, 1), dt.date(2022, 12, 31), "2020–2022")])
 def test_periods_keep_the_sources_precision(dsx, slug, start, end, label):
@@ -209,6 +211,8 @@ def test_signed_dates(ds, dsx):
     assert promise(ds, "linkoping-2021-2022")["signed"] == dt.date(2021, 1, 29)
     for slug in NEW_PROMISES:  # no signing day in any stored text
         assert promise(ds, slug)["signed"] is None and promise(dsx, slug)["extra"]["signed"] is None
+    assert promise(dsx, "norrmalm-2019")["extra"]["signatories"] == [
+        "Peter Ågren, chef lokalpolisområde Norrmalm, region Stockholm"]
 
 
 def entries(dsx, key):
@@ -266,7 +270,8 @@ def test_captured_reports_name_the_commitments_entered(dsx):
 
 def test_negative_knowledge_says_where_when_and_whose_record(dsx):
     searches = [(p["slug"], s) for p in dsx.promises for s in p["extra"]["follow_up_searches"]]
-    assert {slug for slug, _ in searches} == {"norrkoping-2018-2019", "norrkoping-2020-2022", "norrmalm-2018"}
+    assert {slug for slug, _ in searches} == {"norrkoping-2018-2019", "norrkoping-2020-2022", "norrmalm-2018",
+                                             "linkoping-city-2018-2019", "norrmalm-2019", "norrmalm-2022"}
     for slug, s in searches:
         assert s["result"] == "none_found"
         assert s["source"].startswith("research/") and "egen sökanteckning" in s["source"], slug
@@ -318,6 +323,30 @@ def test_klockaretorpet_est_fact_cites_its_own_source():
     assert area["est"]["note"] is None
     [note] = area["est"]["notes"]
     assert "första områdena" in note["text"] and note["source"].startswith("https://kommuninvest.se/")
+
+
+def test_linkoping_city_is_not_the_whole_municipality(dsx):
+    for c in promise(dsx, "linkoping-city-2018-2019")["commitments"]:
+        assert c["areas"] == [] and c["whole_municipality"] is False
+        assert c["extra"]["areas_outside_map"] == ["Linköping city"]
+    assert promise(dsx, "linkoping-city-2018-2019")["follow_up_rule"]["text"].startswith(
+        "Resultatet följs upp fyra gånger per år")
+
+
+@pytest.mark.parametrize("slug, targets", [
+    ("norrmalm-2019", [4, 3, 5, 3]), ("norrmalm-2022", [6, 6, 8, None])])
+def test_norrmalm_2019_and_2022_targets(ds, slug, targets):
+    assert [c["target"]["count"] if c["target"] else None for c in promise(ds, slug)["commitments"]] == targets
+
+
+def test_norrmalm_2022_cut_off_section_says_so(dsx):
+    p = promise(dsx, "norrmalm-2022")
+    last = p["commitments"][-1]
+    assert last["extra"]["text_truncated"] and last["text"].endswith("…") and "okända" in last["text_note"]
+    assert p["extra"]["source_truncated"] and p["extra"]["follow_up_rule"]["cadence"] == "unknown"
+    # An unknown rule has no due dates: the app's old shape gets a 'once' rule with no due date.
+    assert (p["follow_up_rule"]["cadence"], p["follow_up_rule"]["due"]) == ("once", None)
+    assert all(c["extra"]["areas_inferred"] for c in p["commitments"])
 
 
 def test_new_promises_list_their_source_urls(ds):
