@@ -279,6 +279,27 @@ def test_whole_municipality_names_no_other_places(geodata_copy):
         "field 'areas_outside_map': a commitment for the whole municipality names no other places")
 
 
+def test_commitment_group_must_exist(geodata_copy):
+    edit_yaml(promise_file(geodata_copy, "linkoping-2023-2024"),
+              lambda d: commitment_of(d, "krogmiljo").__setitem__("group", "krog"))
+    assert load_error(geodata_copy) == (
+        "promises/linkoping-2023-2024.yaml: promise 'linkoping-2023-2024' commitment 3, field 'group': "
+        "'krog' is not one of narkotika, trafiksakerhet, trygghet")
+
+
+def test_commitment_group_required_when_the_promise_has_groups(geodata_copy):
+    edit_yaml(promise_file(geodata_copy, "linkoping-2023-2024"), lambda d: commitment_of(d, "krogmiljo").pop("group"))
+    assert load_error(geodata_copy) == ("promises/linkoping-2023-2024.yaml: promise 'linkoping-2023-2024' "
+                                        "commitment 3, field 'group': missing required field")
+
+
+def test_inferred_group_says_why(geodata_copy):
+    edit_yaml(promise_file(geodata_copy, "linkoping-2023-2024"),
+              lambda d: commitment_of(d, "kamerabevakning").pop("group_note"))
+    assert load_error(geodata_copy) == ("promises/linkoping-2023-2024.yaml: promise 'linkoping-2023-2024' "
+                                        "commitment 5, field 'group_note': an inferred group says why")
+
+
 def test_truncated_text_says_so(geodata_copy):
     edit_yaml(promise_file(geodata_copy, "norrkoping-2020-2022"),
               lambda d: commitment_of(d, "polisiar-synlighet").__setitem__("text_truncated", True))

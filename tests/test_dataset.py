@@ -8,7 +8,7 @@ from mapapp import dataset
 from conftest import GEODATA
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
-NEW_PROMISES = {"linkoping-city-2018-2019", "norrmalm-2019", "norrmalm-2022"}
+NEW_PROMISES = {"linkoping-city-2018-2019", "linkoping-2023-2024", "norrmalm-2019", "norrmalm-2022"}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_every_seeded_promise_is_there(ds):
 @pytest.mark.parametrize("slug, count", [
     ("norrkoping-2018-2019", 4), ("norrkoping-2020-2022", 3), ("norrkoping-2023-2024", 7),
     ("linkoping-2021-2022", 2), ("skaggetorp-2018-2019", 4), ("norrmalm-2018", 4),
-    ("linkoping-city-2018-2019", 4), ("norrmalm-2019", 4), ("norrmalm-2022", 4)])
+    ("linkoping-city-2018-2019", 4), ("linkoping-2023-2024", 6), ("norrmalm-2019", 4), ("norrmalm-2022", 4)])
 def test_commitment_counts(ds, slug, count):
     assert len(promise(ds, slug)["commitments"]) == count
 
@@ -98,7 +98,10 @@ def test_areas_per_commitment(ds, key, areas):
 def test_follow_ups_only_where_published_and_with_evidence(ds):
     keys = {f["commitment"] for f in ds.follow_ups}
     assert keys == {"skaggetorp-2018-2019/fritidsaktiviteter", "skaggetorp-2018-2019/foraldraskapsstod",
-                    "linkoping-2021-2022/fysiska-atgarder", "linkoping-2021-2022/trygghetsskapande-narvaro"}
+                    "linkoping-2021-2022/fysiska-atgarder", "linkoping-2021-2022/trygghetsskapande-narvaro",
+                    "linkoping-2023-2024/narkotikasok-skolor", "linkoping-2023-2024/rutin-narkotikabruk",
+                    "linkoping-2023-2024/krogmiljo", "linkoping-2023-2024/platsbesiktningar",
+                    "linkoping-2023-2024/kamerabevakning"}
     assert all(f["evidence_url"].startswith("https://") for f in ds.follow_ups)
     assert not any(k.startswith(("norrkoping", "norrmalm")) for k in keys)
 
@@ -191,7 +194,8 @@ def test_old_shape_by_default_extra_on_request(ds, dsx):
     ("norrmalm-2018", dt.date(2018, 1, 1), dt.date(2018, 12, 31), "2018"),
     ("norrmalm-2019", dt.date(2019, 1, 1), dt.date(2019, 12, 31), "2019"),
     ("linkoping-2021-2022", dt.date(2021, 1, 1), dt.date(2022, 12, 31), "2021–2022"),
-    ("norrkoping-2020-2022", dt.date(2020, 1, 1), dt.date(2022, 12, 31), "2020–2022")])
+    ("norrkoping-2020-2022", dt.date(2020, 1, 1), dt.date(2022, 12, 31), "2020–2022"),
+    ("linkoping-2023-2024", dt.date(2023, 1, 1), dt.date(2024, 12, 31), "2023–2024")])
 def test_periods_keep_the_sources_precision(dsx, slug, start, end, label):
     p = promise(dsx, slug)
     assert (p["period_start"], p["period_end"]) == (start, end)
@@ -264,6 +268,9 @@ def test_captured_reports_name_the_commitments_entered(dsx):
     assert report(dsx, "skaggetorp-2018-2019", "Uppföljning Linköping_tertial 1-2_2019.pdf")["captured_commitments"] == [
         "fritidsaktiviteter", "foraldraskapsstod"]
     assert report(dsx, "skaggetorp-2018-2019", "Uppföljning 2018")["captured_commitments"] == []
+    assert report(dsx, "linkoping-2023-2024", "Uppföljning av medborgarlöften för Linköpings kommun 2024")[
+        "captured_commitments"] == ["narkotikasok-skolor", "rutin-narkotikabruk", "krogmiljo", "platsbesiktningar",
+                                    "kamerabevakning"]
     covers = report(dsx, "skaggetorp-2018-2019", "Uppföljning Linköping_tertial 1-2_2019.pdf")["covers"]
     assert (covers["first"], covers["last"]) == (dt.date(2019, 1, 1), dt.date(2019, 8, 31))
 
@@ -331,6 +338,27 @@ def test_linkoping_city_is_not_the_whole_municipality(dsx):
         assert c["extra"]["areas_outside_map"] == ["Linköping city"]
     assert promise(dsx, "linkoping-city-2018-2019")["follow_up_rule"]["text"].startswith(
         "Resultatet följs upp fyra gånger per år")
+
+
+def test_linkoping_2023_2024_three_promises_with_activities(dsx):
+    p = promise(dsx, "linkoping-2023-2024")
+    assert [g["slug"] for g in p["extra"]["groups"]] == ["narkotika", "trygghet", "trafiksakerhet"]
+    by_group = {}
+    for c in p["commitments"]:
+        by_group.setdefault(c["extra"]["group"], []).append(c["slug"])
+    assert by_group == {"narkotika": ["narkotikasok-skolor", "rutin-narkotikabruk", "krogmiljo"],
+                        "trygghet": ["platsbesiktningar", "kamerabevakning"], "trafiksakerhet": ["trafiksakerhet"]}
+    assert all(c["extra"]["group_inferred"] for c in p["commitments"] if c["extra"]["group"] == "trygghet")
+    assert p["follow_up_rule"]["cadence"] == "tertial" and "tre gånger per år" in p["follow_up_rule"]["text"]
+    assert p["extra"]["source_truncated"] is True and p["extra"]["source_note"]
+    assert all(c["whole_municipality"] for c in p["commitments"])
+
+
+def test_linkoping_2023_2024_statuses_are_cautious(dsx):
+    t2 = next(f for f in entries(dsx, "linkoping-2023-2024/narkotikasok-skolor") if f["date_label"] == "tertial 2 2023")
+    assert t2["status"] == "planerad"  # no searches done that tertial, only planning
+    statuses = {f["status"] for f in dsx.follow_ups if f["commitment"].startswith("linkoping-2023-2024/")}
+    assert statuses <= {"planerad", "pagar"}  # the source rates nothing as done
 
 
 @pytest.mark.parametrize("slug, targets", [
