@@ -6,8 +6,14 @@ from pathlib import Path
 from ..geo import shapes as geo
 from ..domain import vocab
 from ..core.errors import DataError
-from .records import Record, read_yaml, unique
+from .records import Record, read_yaml, span_dict, unique
 
+# Cadences a data file may state beyond the app's own (vocab.CADENCES): "unspecified" = the source
+# promises feedback without a rhythm; "unknown" = the stored source text does not give the rule.
+# Both reach the app as cadence "once" with no due date (no schedule), the truth in extra.
+DATA_CADENCES = vocab.CADENCES | {"unspecified", "unknown"}
+EVIDENCE_KINDS = {"parties", "news", "other"}
+SEARCH_RESULTS = {"none_found"}
 
 
 @dataclass
@@ -19,8 +25,13 @@ class Dataset:
     places: list[dict] = field(default_factory=list)
 
 
-def load(data_dir: Path) -> Dataset:
-    """Read every data file under data_dir and check it; raise DataError on the first problem."""
+def load(data_dir: Path, extra: bool = False) -> Dataset:
+    """Read every data file under data_dir and check it; raise DataError on the first problem.
+
+    The promise, commitment, follow-up and camera-site dicts have the shape the ORM models take. With
+    extra=True each also carries an `extra` dict with the fields the models do not have yet (period
+    precision, follow-up knowledge, camera status dates …; SCHEMA.md); a caller that builds models from
+    the dicts removes `extra` first."""
     data_dir = Path(data_dir)
     ds = Dataset()
     ds.areas = _load_areas(data_dir)
@@ -34,7 +45,12 @@ def load(data_dir: Path) -> Dataset:
     commitments = {f"{p['slug']}/{c['slug']}": (p, c) for p in ds.promises for c in p["commitments"]}
     ds.camera_sites = _load_camera_sites(data_dir / "camera_sites.yaml", slugs, commitments)
     ds.follow_ups = _load_follow_ups(data_dir / "follow_ups.yaml", commitments)
+    _check_reports(ds.promises, ds.follow_ups)
     ds.places = _load_places(data_dir / "places.yaml", {a["slug"]: a for a in ds.areas})
+    if not extra:
+        for record in (*ds.promises, *(c for p in ds.promises for c in p["commitments"]), *ds.follow_ups,
+                       *ds.camera_sites):
+            record.pop("extra")
     return ds
 
 
@@ -118,8 +134,14 @@ def _est(facts: Record) -> dict:
         return {"member": False}
     est = facts.child("est", "est")
     member = est.get("member", bool)
+    notes = []
+    for i, raw in enumerate(est.get("notes", list, required=False, default=[])):
+        n = Record(raw, facts.file, f"{est.name} note {i + 1}")
+        notes.append({"text": n.get("text"), "source": n.get("source")})
+    # `note` is sourced by `source`; a fact from elsewhere goes in `notes` with its own source.
     return {"member": member, "groups": est.strings("groups", required=False),
-            "note": est.get("note", required=False), "source": est.get("source", required=member)}
+            "note": est.get("note", required=False), "source": est.get("source", required=member),
+            "notes": notes}
 
 
 def _load_promise(path: Path, label: str, area_slugs: set) -> dict:
@@ -127,67 +149,174 @@ def _load_promise(path: Path, label: str, area_slugs: set) -> dict:
     slug = rec.slug()
     rec.name = f"promise '{slug}'"
     muni = rec.child("municipality", "municipality")
-    period = rec.child("period", "period")
-    start, end = period.get("start", dt.date), period.get("end", dt.date)
-    if end < start:
-        period.fail("end", "period ends before it starts")
+    period = rec.span("period", "period")
+    signed = rec.when("signed", required=False)
     rule = rec.child("follow_up_rule", "follow_up_rule")
-    cadence = rule.get("cadence", choices=vocab.CADENCES)
+    cadence = rule.get("cadence", choices=DATA_CADENCES)
     months = rule.get("months", list, required=cadence == "semiannual", default=[])
     if any(not isinstance(m, int) or not 1 <= m <= 12 for m in months):
         rule.fail("months", "expected month numbers 1–12")
+    due = rule.when("due", required=cadence == "once")
+    due_label = rule.get("due_label", required=False)
+    if due_label and due is None:
+        rule.fail("due_label", "a due label needs a due value")
+    groups = _groups(rec)
     commitments = []
     for i, raw in enumerate(rec.get("commitments", list)):
-        commitments.append(_commitment(Record(raw, label, f"{rec.name} commitment {i + 1}"), area_slugs))
+        commitments.append(_commitment(Record(raw, label, f"{rec.name} commitment {i + 1}"), area_slugs, groups))
     if not commitments:
         rec.fail("commitments", "a promise needs at least one commitment")
     unique([c["slug"] for c in commitments], label, "commitment")
-    dialogue = None
+    dialogue, dialogue_note = None, None
     if rec.data.get("dialogue"):
         d = rec.child("dialogue", "dialogue")
         dialogue = {"summary": d.get("summary"), "groups": d.strings("groups", required=False)}
+        dialogue_note = d.get("note", required=False)
+    truncated = rec.flag("source_truncated")
+    sources = [_source(Record(s, label, f"{rec.name} source {i + 1}")) for i, s in enumerate(rec.get("sources", list))]
     return {
         "slug": slug, "title": rec.get("title"),
         "municipality_code": muni.get("code"), "municipality_name": muni.get("name"),
         "parties": rec.strings("parties"),
-        "period_start": start, "period_end": end,
-        "signed": rec.get("signed", dt.date, required=False),
+        "period_start": period["first"], "period_end": period["last"],
+        # Only a day-precise signing date fits the old date field; the rest is in extra.
+        "signed": signed.first if signed and signed.precision == "day" else None,
         "problem_picture": rec.get("problem_picture", required=False),
         "dialogue": dialogue,
         "follow_up_rule": {
-            "cadence": cadence, "months": months, "text": rule.get("text"),
-            "due": rule.get("due", dt.date, required=cadence == "once"),
+            # The app knows vocab.CADENCES only: "unspecified"/"unknown" reach it as a rule with no due date.
+            "cadence": cadence if cadence in vocab.CADENCES else "once", "months": months, "text": rule.get("text"),
+            "due": due.last if due else None,
             "reporter": rule.get("reporter", required=False), "note": rule.get("note", required=False),
         },
-        "sources": [_source(Record(s, label, f"{rec.name} source {i + 1}"))
-                    for i, s in enumerate(rec.get("sources", list))],
+        "sources": [{k: s[k] for k in ("seed", "url", "title")} for s in sources],
         "related_reports": [_report(Record(r, label, f"{rec.name} related report {i + 1}"))
                             for i, r in enumerate(rec.get("related_reports", list, required=False, default=[]))],
         "commitments": commitments,
+        "extra": {
+            "period_precision": {"start": period["start"].precision, "end": period["end"].precision},
+            "period_label": period["label"],
+            "signed": signed.as_dict(rec.get("signed_label", required=False)) if signed else None,
+            "signed_note": rec.get("signed_note", required=False),
+            "signatories": rec.strings("signatories", required=False),
+            "follow_up_rule": {"cadence": cadence, "due": due.as_dict(due_label) if due else None},
+            "follow_up_reports": [_follow_up_report(Record(r, label, f"{rec.name} follow-up report {i + 1}"))
+                                  for i, r in enumerate(_list(rec, "follow_up_reports"))],
+            "follow_up_searches": [_follow_up_search(Record(r, label, f"{rec.name} follow-up search {i + 1}"))
+                                   for i, r in enumerate(_list(rec, "follow_up_searches"))],
+            "groups": groups,
+            "dialogue_note": dialogue_note,
+            "source_truncated": truncated,
+            "source_note": rec.get("source_note", required=truncated),
+            "sources": sources,
+            "note": rec.get("note", required=False),
+        },
     }
 
 
-def _commitment(rec: Record, area_slugs: set) -> dict:
+def _list(rec: Record, key: str) -> list:
+    return rec.get(key, list, required=False, default=[])
+
+
+def _groups(rec: Record) -> list[dict]:
+    """The promises a promise document makes when it lists activities under several "Vi lovar…" (optional)."""
+    groups = []
+    for i, raw in enumerate(rec.get("groups", list, required=False, default=[])):
+        g = Record(raw, rec.file, f"{rec.name} group {i + 1}")
+        groups.append({"slug": g.slug(), "text": g.get("text"), "note": g.get("note", required=False)})
+    unique([g["slug"] for g in groups], rec.file, "group")
+    return groups
+
+
+def _commitment(rec: Record, area_slugs: set, groups: list[dict] = ()) -> dict:
     areas = rec.get("areas", (list, str))
+    outside = rec.strings("areas_outside_map", required=False)
+    whole = areas == "all"
     if isinstance(areas, str):
         if areas != "all":
             rec.fail("areas", "expected a list of area slugs or 'all' for the whole municipality")
         areas = []
+    elif not areas and not outside:
+        rec.fail("areas", "an empty list names no area: write 'all' for the whole municipality, or name the "
+                          "places that are not on the map in areas_outside_map")
     for slug in areas:
         if slug not in area_slugs:
             rec.fail("areas", f"unknown area '{slug}'")
+    if whole and outside:
+        rec.fail("areas_outside_map", "a commitment for the whole municipality names no other places")
+    inferred = rec.flag("areas_inferred")
+    areas_note = rec.get("areas_note", required=inferred)
     target = None
     if rec.data.get("target") is not None:
         t = rec.child("target", "target")
         target = {"count": t.get("count", int), "unit": t.get("unit"), "text": t.get("text")}
     method = rec.get("method", required=False, choices=vocab.METHODS)
+    group = rec.get("group", required=bool(groups), choices={g["slug"] for g in groups} if groups else None)
+    if group and not groups:
+        rec.fail("group", "the promise lists no groups")
+    group_inferred = rec.flag("group_inferred")
+    if group_inferred and not rec.data.get("group_note"):
+        rec.fail("group_note", "an inferred group says why")
+    text_truncated = rec.flag("text_truncated")
     return {
         "slug": rec.slug(), "title": rec.get("title"), "text": rec.get("text").strip(),
-        "text_note": rec.get("text_note", required=False), "note": rec.get("note", required=False),
+        "text_note": rec.get("text_note", required=text_truncated), "note": rec.get("note", required=False),
         "responsible": rec.get("responsible", choices=vocab.RESPONSIBLE),
         "themes": rec.strings("themes"), "method": method, "target": target,
-        "areas": areas, "whole_municipality": not areas,
+        "areas": areas, "whole_municipality": whole,
         "camera_sites": rec.strings("camera_sites", required=False),
+        "extra": {
+            "areas_note": areas_note, "areas_inferred": inferred, "areas_outside_map": outside,
+            "group": group, "group_inferred": group_inferred, "group_note": rec.get("group_note", required=False),
+            "text_truncated": text_truncated,
+        },
+    }
+
+
+def _follow_up_report(rec: Record) -> dict:
+    """A follow-up the sources show was published (its content may or may not be entered here)."""
+    for key in ("covers", "url"):
+        if key not in rec.data:
+            rec.fail(key, "missing required field (write null when unknown)")
+    seen = rec.child("seen_in", "seen_in")
+    copy = None
+    if rec.data.get("copy") is not None:
+        c = rec.child("copy", "copy")
+        copy = {"url": c.get("url"), "title": c.get("title"), "note": c.get("note", required=False)}
+    return {
+        "title": rec.get("title"), "kind": rec.get("kind", choices=EVIDENCE_KINDS),
+        "covers": span_dict(rec.span("covers", "covers", required=False)),
+        "url": rec.get("url", required=False),
+        "seen_in": {"url": seen.get("url"), "title": seen.get("title"), "seed": seen.get("seed", required=False),
+                    "excerpt": seen.get("excerpt", required=False)},
+        "copy": copy,
+        "captured": rec.get("captured", bool),
+        "captured_commitments": [],  # filled in by _check_reports from follow_ups.yaml
+        "note": rec.get("note", required=False),
+    }
+
+
+def _follow_up_search(rec: Record) -> dict:
+    """Negative knowledge: a follow-up looked for and not found, saying where, when and on whose record."""
+    if "covers" not in rec.data:
+        rec.fail("covers", "missing required field (write null when unknown)")
+    searched = rec.child("searched", "searched")
+    when = searched.when("when", required=False)
+    not_before = searched.get("not_before", dt.date, required=False)
+    not_after = searched.get("not_after", dt.date, required=False)
+    if not_before and not_after and not_after < not_before:
+        searched.fail("not_after", "the search window ends before it starts")
+    if when and ((not_before and when.last < not_before) or (not_after and when.first > not_after)):
+        searched.fail("when", "outside the not_before/not_after window")
+    where = rec.strings("where")
+    if not where:
+        rec.fail("where", "say where the search was made")
+    return {
+        "result": rec.get("result", choices=SEARCH_RESULTS), "looked_for": rec.get("looked_for"),
+        "searched": {"when": when.as_dict() if when else None, "not_before": not_before, "not_after": not_after,
+                     "label": searched.get("label")},
+        "where": where, "covers": span_dict(rec.span("covers", "covers", required=False)),
+        "source": rec.get("source"), "note": rec.get("note", required=False),
     }
 
 
@@ -195,7 +324,9 @@ def _source(rec: Record) -> dict:
     seed, url = rec.get("seed", required=False), rec.get("url", required=False)
     if not seed and not url:
         rec.fail("url", "a source needs a seed file or a URL")
-    return {"seed": seed, "url": url, "title": rec.get("title")}
+    truncated = rec.flag("truncated")
+    return {"seed": seed, "url": url, "title": rec.get("title"), "excerpt": rec.get("excerpt", required=False),
+            "truncated": truncated, "note": rec.get("note", required=truncated)}
 
 
 def _report(rec: Record) -> dict:
@@ -217,14 +348,47 @@ def _load_follow_ups(path: Path, commitments: dict) -> list[dict]:
         evidence = rec.child("evidence", "evidence") if item.get("evidence") else None
         if status != vocab.DEFAULT_STATUS and evidence is None:
             rec.fail("evidence", f"status '{status}' needs evidence")
+        covers = rec.span("covers", "covers", required=False)
+        date = rec.get("date", dt.date, required=covers is None)
+        if covers and date is None:
+            date = covers["last"]
+        elif covers and date != covers["last"]:
+            rec.fail("date", f"the date is the last day covered ({covers['last'].isoformat()}), not {date.isoformat()}")
+        published = rec.when("published", required=False)
+        if published and covers and published.last < covers["first"]:
+            rec.fail("published", "published before the period it reports on began")
         out.append({
-            "commitment": key, "date": rec.get("date", dt.date),
-            "date_label": rec.get("date_label", required=False), "status": status,
-            "note": rec.get("note"), "basis": rec.get("basis", required=False),
+            "commitment": key, "date": date,
+            "date_label": rec.get("date_label", required=False) or (covers["label"] if covers else None),
+            "status": status, "note": rec.get("note"), "basis": rec.get("basis", required=False),
             "evidence_url": evidence.get("url") if evidence else None,
             "evidence_title": evidence.get("title") if evidence else None,
+            "extra": {
+                "covers": span_dict(covers),
+                "published": published.as_dict() if published else None,
+                "evidence_kind": evidence.get("kind", choices=EVIDENCE_KINDS) if evidence else None,
+            },
         })
     return out
+
+
+def _check_reports(promises: list[dict], follow_ups: list[dict]):
+    """A report marked captured has entries in follow_ups.yaml (matched by its URL or its copy's URL),
+    and one marked not captured has none; the commitments it was entered for are recorded on it."""
+    for p in promises:
+        for i, report in enumerate(p["extra"]["follow_up_reports"]):
+            urls = {u for u in (report["url"], (report["copy"] or {}).get("url")) if u}
+            hits = sorted({f["commitment"].split("/", 1)[1] for f in follow_ups
+                           if f["commitment"].startswith(p["slug"] + "/") and f["evidence_url"] in urls},
+                          key=[c["slug"] for c in p["commitments"]].index)
+            if report["captured"] and not hits:
+                raise DataError(f"promises/{p['slug']}.yaml", f"promise '{p['slug']}' follow-up report {i + 1}",
+                                "captured", "no follow_ups.yaml entry cites this report's url or copy url")
+            if not report["captured"] and hits:
+                raise DataError(f"promises/{p['slug']}.yaml", f"promise '{p['slug']}' follow-up report {i + 1}",
+                                "captured", f"follow_ups.yaml has entries from it ({', '.join(hits)}): "
+                                            "set captured: true")
+            report["captured_commitments"] = hits
 
 
 def _load_camera_sites(path: Path, area_slugs: set, commitments: dict) -> list[dict]:
@@ -249,12 +413,25 @@ def _load_camera_sites(path: Path, area_slugs: set, commitments: dict) -> list[d
         for slug in areas:
             if slug not in area_slugs:
                 rec.fail("areas", f"unknown area '{slug}'")
+        if precision == "approximate" and not rec.data.get("location_note"):
+            rec.fail("location_note", "an approximate point says what it approximates")
         src = rec.child("source", "source")
+        decided = rec.get("decided", dt.date, required=False)
+        reported = rec.when("reported", required=False)
+        as_of = rec.when("status_as_of")
+        if decided and as_of.last < decided:
+            rec.fail("status_as_of", "the status is dated before the decision")
+        if decided and reported and reported.last < decided:
+            rec.fail("reported", "reported before the decision date")
+        further = []
+        for j, raw in enumerate(rec.get("further_sources", list, required=False, default=[])):
+            f = Record(raw, path.name, f"{rec.name} further source {j + 1}")
+            further.append({"url": f.get("url"), "title": f.get("title"), "note": f.get("note", required=False)})
         out.append({
             "slug": rec.slug(), "name": rec.get("name"),
             "municipality_code": rec.get("municipality"), "precision": precision, "point": point,
             "areas": areas, "status": rec.get("status", choices=vocab.CAMERA_STATUSES),
-            "decided": rec.get("decided", dt.date, required=False),
+            "decided": decided,
             "date_label": rec.get("date_label", required=False),
             "start": rec.get("start", dt.date, required=False),
             "end": rec.get("end", dt.date, required=False),
@@ -262,6 +439,12 @@ def _load_camera_sites(path: Path, area_slugs: set, commitments: dict) -> list[d
             "description": rec.get("description"), "location_note": rec.get("location_note", required=False),
             "sensitive": rec.get("sensitive", bool, required=False, default=False),
             "source_url": src.get("url"), "source_title": src.get("title"),
+            "extra": {
+                "reported": reported.as_dict(rec.get("reported_label", required=False)) if reported else None,
+                "status_as_of": as_of.as_dict(rec.get("status_as_of_label", required=False)),
+                "status_note": rec.get("status_note", required=False),
+                "further_sources": further,
+            },
         })
     unique([c["slug"] for c in out], path.name, "camera site")
     for p_slug, (promise, commitment) in commitments.items():

@@ -1,6 +1,8 @@
 """Checked access to the fields of one data record: every failure names file, record and field."""
+import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -9,6 +11,81 @@ from ..core.errors import DataError
 
 _MISSING = object()
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_YEAR = re.compile(r"\d{4}")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+             "november", "december")
+PRECISIONS = ("year", "month", "day")
+
+
+@dataclass(frozen=True)
+class When:
+    """A point in time at the precision a source gives it: a year, a month or a day.
+
+    `first` and `last` are the first and last day it can mean (2018 -> 2018-01-01 and 2018-12-31)."""
+
+    precision: str
+    first: dt.date
+    last: dt.date
+
+    @property
+    def value(self) -> str:
+        """The canonical written form: "2018", "2018-05" or "2018-05-03"."""
+        if self.precision == "year":
+            return f"{self.first.year:04d}"
+        if self.precision == "month":
+            return f"{self.first.year:04d}-{self.first.month:02d}"
+        return self.first.isoformat()
+
+    @property
+    def label(self) -> str:
+        """As a Swedish source prints it: "2018", "maj 2022", "3 april 2023"."""
+        if self.precision == "year":
+            return str(self.first.year)
+        if self.precision == "month":
+            return f"{MONTHS_SV[self.first.month - 1]} {self.first.year}"
+        return f"{self.first.day} {MONTHS_SV[self.first.month - 1]} {self.first.year}"
+
+    def as_dict(self, label: str | None = None) -> dict:
+        return {"value": self.value, "precision": self.precision, "first": self.first, "last": self.last,
+                "label": label or self.label}
+
+
+def span_label(start: When, end: When) -> str:
+    """A period as a Swedish source prints it: "2018", "2021–2022", "maj–augusti 2022",
+    "mars 2019–december 2020"."""
+    if start == end:
+        return start.label
+    if start.precision == end.precision == "month" and start.first.year == end.first.year:
+        return f"{MONTHS_SV[start.first.month - 1]}–{end.label}"
+    return f"{start.label}–{end.label}"
+
+
+def parse_when(value) -> When:
+    """A year (2018 or "2018"), a month ("2018-05") or a date; ValueError with the expected form otherwise."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return When("day", value, value)
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"'{value}' is not a year (YYYY), a month (YYYY-MM) or a date (YYYY-MM-DD)")
+    text = str(value).strip()
+    if _YEAR.fullmatch(text) and 1000 <= int(text):
+        year = int(text)
+        return When("year", dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if (m := _MONTH.fullmatch(text)) and 1 <= int(m.group(2)) <= 12:
+        year, month = int(m.group(1)), int(m.group(2))
+        return When("month", dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]))
+    if _DAY.fullmatch(text):
+        try:
+            day = dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+        return When("day", day, day)
+    if _MONTH.fullmatch(text):
+        raise ValueError(f"'{value}' is not a month (YYYY-MM)")
+    raise ValueError(f"'{value}' is not a year (YYYY), a month (YYYY-MM) or a date (YYYY-MM-DD)")
 
 
 class Record:
@@ -47,6 +124,37 @@ class Record:
         except ValueError:
             self.fail(key, f"'{value}' is not a date (YYYY-MM-DD)")
 
+    def when(self, key, required=True) -> When | None:
+        """A year, a month or a date (see parse_when); None when absent and not required."""
+        value = self.data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            if required:
+                self.fail(key, "missing required field")
+            return None
+        try:
+            return parse_when(value)
+        except ValueError as exc:
+            self.fail(key, str(exc))
+
+    def span(self, key, name, required=True) -> dict | None:
+        """A {start, end} mapping of when-values (optional `label`), checked to run forwards.
+
+        Returns {"start": When, "end": When, "first": date, "last": date, "label": text}."""
+        if self.data.get(key) is None:
+            if required:
+                self.fail(key, "missing required field")
+            return None
+        rec = self.child(key, name)
+        start, end = rec.when("start"), rec.when("end")
+        if end.last < start.first:
+            rec.fail("end", f"{name} ends before it starts")
+        label = rec.get("label", required=False) or span_label(start, end)
+        return {"start": start, "end": end, "first": start.first, "last": end.last, "label": label}
+
+    def flag(self, key) -> bool:
+        """An optional true/false field (false when absent)."""
+        return self.get(key, bool, required=False, default=False)
+
     def slug(self, key="slug"):
         value = self.get(key)
         if not _SLUG.fullmatch(value):
@@ -79,3 +187,11 @@ def unique(values, file, kind):
         if v in seen:
             raise DataError(file, f"{kind} '{v}'", "slug", "slug is used twice")
         seen.add(v)
+
+
+def span_dict(span: dict | None) -> dict | None:
+    """A span (Record.span) as plain data: first/last day, precision of each end, label."""
+    if span is None:
+        return None
+    return {"start": span["start"].value, "end": span["end"].value, "first": span["first"], "last": span["last"],
+            "precision": {"start": span["start"].precision, "end": span["end"].precision}, "label": span["label"]}
