@@ -14,15 +14,15 @@ from mapapp.core.paths import PROJECT_ROOT
 def test_seed_dry_run_writes_nothing(runner):
     result = runner.invoke(args=["seed", "--dry-run"])
     assert result.exit_code == 0
-    assert result.output.strip() == ("checked (dry run, nothing written): 7 areas, 6 promises, 24 commitments, "
-                                     "6 follow-ups, 6 camera sites, 5 places")
+    assert result.output.strip() == ("checked (dry run, nothing written): 7 areas, 10 promises, 42 commitments, "
+                                     "18 follow-ups, 6 camera sites, 5 places")
 
 
 def test_seed_rebuilds(runner, client):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0, result.output
     assert "seeded: 7 areas" in result.output
-    assert len(client.get("/api/promises").get_json()["promises"]) == 6
+    assert len(client.get("/api/promises").get_json()["promises"]) == 10
 
 
 @pytest.mark.skipif(bool(os.environ.get("MAPAPP_TEST_DATABASE_URL")), reason="first start is about the SQLite default")

@@ -47,15 +47,20 @@ def area_fill(html: str, slug: str) -> str:
 def test_a_follow_up_shows_at_once_on_map_area_page_and_api(planner, planner_app):
     public = planner_app.test_client()
     before = {f["id"]: f for f in public.get("/api/areas.geojson").get_json()["features"]}[AREA]
-    assert before["properties"]["summary_status"] == "ej_bedomd"
-    assert area_fill(public.get("/").get_data(as_text=True), AREA) == "#8a8f98"  # cached map built now
+    # In November 2026 the area's last promise (2023–2024) has ended: the map says so, and shows it as history.
+    assert before["properties"]["summary_status"] == "inget_gallande"
+    assert before["properties"]["last_promise"]["slug"] == PROMISE
+    assert before["properties"]["status_counts"]["ej_genomford"] == 0
+    assert area_fill(public.get("/").get_data(as_text=True), AREA) == "#d9d9d9"  # cached map built now
+    assert '"ej_genomford":1' not in public.get("/").get_data(as_text=True).replace(" ", "")
 
     response = post(planner, form_data(planner))
     assert response.status_code == 302 and "saved=" in response.location
 
     after = {f["id"]: f for f in public.get("/api/areas.geojson").get_json()["features"]}[AREA]
-    assert after["properties"]["summary_status"] == "ej_genomford"
-    assert area_fill(public.get("/").get_data(as_text=True), AREA) == "#b2182b"  # the map rebuilt
+    assert after["properties"]["summary_status"] == "inget_gallande"
+    assert after["properties"]["status_counts"]["ej_genomford"] == 1
+    assert '"ej_genomford":1' in public.get("/").get_data(as_text=True).replace(" ", "")  # the page rebuilt
     area = public.get(f"/area/{AREA}.json").get_json()
     est = next(c for p in area["promise_details"] for c in p["commitments"] if c["slug"] == COMMITMENT)
     assert est["status"] == "ej_genomford" and est["follow_ups"][-1]["recorded_by"] == "planner"
@@ -112,7 +117,22 @@ BAD_INPUT = {
     "javascript link": ({"evidence_title": None, "evidence_url": "javascript:alert(1)"}, "http://"),
     "no note": ({"note": ""}, "Fyll i fältet"),
     "unknown entry corrected": ({"supersedes": "999999"}, "ingen post med det numret"),
+    "half a covered period": ({"covers_first": "2024-05-01"}, "både början och slut"),
+    "covered period backwards": ({"covers_first": "2024-08-31", "covers_last": "2024-05-01"}, "slutar innan"),
+    "covered period after the entry": ({"covers_first": "2024-05-01", "covers_last": "2024-12-31"},
+                                       "sluta senast på uppföljningens datum"),
+    "unknown evidence kind": ({"evidence_kind": "rykte"}, "Okänt slag av underlag"),
 }
+
+
+def test_a_news_report_is_recorded_and_shown_as_news(planner, planner_app):
+    fields = {"status": "pagar", "evidence_kind": "news", "covers_first": "2024-05-01", "covers_last": "2024-08-31",
+              "evidence_url": "https://nt.se/nyheter/est", "evidence_title": "NT: EST i Hageby"}
+    assert post(planner, form_data(planner, **fields)).status_code == 302
+    entry = planner.get(FORM + ".json").get_json()["follow_ups"][-1]
+    assert entry["evidence"]["kind"] == "news" and entry["covers"]["label"] == "maj–augusti 2024"
+    page = planner_app.test_client().get(f"/promise/{PROMISE}/commitment/{COMMITMENT}").get_data(as_text=True)
+    assert "bara en nyhetsuppgift" in page and "nyhetsuppgift" in page
 
 
 @pytest.mark.parametrize("case", BAD_INPUT, ids=list(BAD_INPUT))

@@ -35,19 +35,24 @@ def test_period_choice_shows_which_promise_applied(client):
     areas = {a["slug"]: a for a in client.get("/index.json?year=2019").get_json()["areas"]}
     assert areas["hageby"]["current_promise"]["slug"] == "norrkoping-2018-2019"
     assert areas["skaggetorp"]["current_promise"]["slug"] == "skaggetorp-2018-2019"
-    assert areas["norrmalm"]["current_promise"] is None
+    assert areas["norrmalm"]["current_promise"]["slug"] == "norrmalm-2019"
     areas = {a["slug"]: a for a in client.get("/index.json?year=2018").get_json()["areas"]}
     assert areas["norrmalm"]["current_promise"]["slug"] == "norrmalm-2018"
 
 
 def test_area_page_in_reading_order(client):
+    """Summary first (what applies now), then the history, the commitments, cameras, lägesbild, sources."""
     body = text(client.get("/area/hageby"))
-    order = ["<h1>Hageby</h1>", "Polisens lägesbild", "EST", "Medborgarlöfte Norrköping 2023–2024",
-             "Medborgarlöfte Norrköping 2020–2022", "Medborgarlöfte Norrköping 2018–2019", "Kamerabevakning i centrala",
-             "Datakällor"]
+    order = ["<h1>Hageby</h1>", "Läget i korthet", "Inget gällande medborgarlöfte känt.",
+             "över tid", "Åtaganden per medborgarlöfte", '<h3 class="summary-heading">Medborgarlöfte Norrköping 2023–2024',
+             '<h3 class="summary-heading">Medborgarlöfte Norrköping 2020–2022',
+             '<h3 class="summary-heading">Medborgarlöfte Norrköping 2018–2019', "Kamerabevakning i centrala",
+             'id="lagesbild-heading"', "EST – effektiv samordning", "Datakällor"]
     positions = [body.index(s) for s in order]
     assert positions == sorted(positions)
-    assert "ej bedömd — ingen uppföljning publicerad" in body
+    # What is known, never a claim without a source: 2020–2022's page links a published follow-up.
+    assert "ingen uppföljning publicerad" not in body and "försenad" not in body
+    assert "ej bedömd här — en uppföljning har publicerats men dess innehåll är inte infört" in body
     assert "Källa: Polismyndigheten" in body
 
 

@@ -54,7 +54,9 @@ def test_slides_json_walks_title_areas_summary_closing(client):
     assert all(c["status"] == "ej_bedomd" and c["latest"] is None for c in hageby)
     summary = data["slides"][-2]
     assert summary["status_counts"] == [{"status": "ej_bedomd", "label": "ej bedömd", "count": 7}]
-    assert summary["next_due"] is None and summary["ended"] and summary["overdue"] == ["2023-12-31", "2024-12-31"]
+    assert summary["next_due"] is None and summary["ended"] and "overdue" not in summary
+    assert summary["follow_up_states"] == [{"state": "unknown", "label": "ingen uppföljning registrerad här", "count": 2}]
+    assert summary["progress"]["total"] == 7 and summary["progress"]["assessed"] == 0
     closing = data["slides"][-1]
     assert closing["url"] == data["citizen_url"] == f"http://localhost/promise/{PROMISE}"
 

@@ -50,6 +50,7 @@ SETTINGS = (
     Setting("MAX_BOUNDARY_UNPACKED_BYTES", 100 * MB, "Largest declared unpacked size of a zipped Shapefile."),
     Setting("BOUNDARY_UPLOAD_DIR", None, "Where boundary previews wait; default: instance/boundary-uploads."),
     # Reuse (every cache is keyed by the data version)
+    Setting("WORLD_CACHE_SIZE", 16, "Published data sets (one per data version, day and year view) kept per worker."),
     Setting("MAP_CACHE_SIZE", 64, "Rendered maps kept per worker."),
     Setting("PAGE_CACHE_SIZE", 256, "Whole anonymous pages kept per worker."),
     Setting("COMPRESS_CACHE_BYTES", 32 * MB, "Compressed answers kept per worker, in bytes."),

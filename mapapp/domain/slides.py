@@ -11,6 +11,8 @@ import math
 import re
 
 from . import vocab
+from .knowledge import SLOT_STATES
+from .status import count_statuses, progress
 from .vocab import N_
 
 
@@ -34,7 +36,6 @@ MAX_COMMITMENTS_PER_SLIDE = 7  # more than this is hard to read from the back of
 NOTE_LIMIT = 280  # a follow-up note longer than this is cut at a word; the citizen page has all of it
 TEXT_LIMIT = 300
 TITLE_LIMIT = 160
-OVERDUE_LISTED = 3  # more overdue dates than this are summarised as a count and the latest
 
 
 def clip(text: str | None, limit: int) -> tuple[str, bool]:
@@ -110,7 +111,7 @@ def _commitment_height(c: dict) -> float:
     """Rem taken by one commitment block: its title, then badges and the latest follow-up."""
     title = _lines(c["title"], 1.15, bold=True) * 1.15 * 1.25
     status_text = c["status_label"] + (" hela kommunen" if c["scope"] == "municipality" else "") + " " + (
-        (c["latest"]["date_label"] + " " + c["latest"]["note"]) if c["latest"] else "ingen uppföljning publicerad")
+        (c["latest"]["date_label"] + " " + c["latest"]["note"]) if c["latest"] else c["status_text"])
     status = _lines(status_text + "        ", 1.0) * 1.45  # badges add padding
     return title + status + 0.15 + 0.9
 
@@ -154,7 +155,8 @@ def _latest(c: dict) -> dict | None:
 def _commitment_card(c: dict, scope: str) -> dict:
     return {"key": c["key"], "slug": c["slug"], "title": clip(c["title"], TEXT_LIMIT)[0],
             "responsible_label": c["responsible_label"], "scope": scope,
-            "status": c["status"], "status_label": c["status_label"], "latest": _latest(c)}
+            "status": c["status"], "status_label": c["status_label"], "latest": _latest(c),
+            "status_text": c.get("status_text") or c["status_label"]}
 
 
 def _bounds(slugs: list[str], areas: dict[str, dict]) -> list | None:
@@ -233,18 +235,18 @@ def _area_slides(promise: dict, areas: dict[str, dict], selection: dict) -> list
 def _summary_slide(promise: dict, selection: dict, shown: list[str], strings: dict) -> dict:
     by_key = {c["key"]: c for c in promise["commitments"]}
     chosen = [by_key[k] for k in selection["commitments"] if k in by_key]
-    counts = {key: 0 for key in vocab.STATUSES}
-    for c in chosen:
-        counts[c["status"]] += 1
+    counts = count_statuses(c["status"] for c in chosen)
     schedule = promise["schedule"]
     rule = promise.get("follow_up_rule") or {}
     return {"kind": "summary", "heading": strings["summary"], "areas": shown,
             "commitment_count": len(chosen), "promise_commitment_count": len(promise["commitments"]),
             "status_counts": [{"status": k, "label": vocab.STATUSES[k], "count": n} for k, n in counts.items() if n],
+            "progress": progress(counts),
             "next_due": _iso(schedule.get("next_due")), "ended": bool(schedule.get("ended")),
-            "period_end": _iso(promise["period"]["end"]),
-            "overdue": [_iso(d) for d in schedule.get("overdue", [])],
-            "overdue_listed": len(schedule.get("overdue", [])) <= OVERDUE_LISTED,
+            "period_end": _iso(promise["period"]["end"]), "period_label": promise["period"].get("label"),
+            "state": promise.get("state"), "last_known": _iso(promise.get("last_known")),
+            "follow_up_states": [{"state": k, "label": SLOT_STATES[k], "count": n}
+                                 for k, n in schedule.get("counts", {}).items() if n],
             "rule": clip(rule.get("text"), TEXT_LIMIT)[0] or None}
 
 

@@ -16,7 +16,14 @@ STATUSES = {
     "ej_genomford": N_("ej genomförd"),
 }
 DEFAULT_STATUS = "ej_bedomd"
-UNKNOWN_STATUS_TEXT = N_("ej bedömd — ingen uppföljning publicerad")
+# What a commitment without a known entry says: what is known, never "not published" without a source.
+UNKNOWN_STATUS_TEXTS = {
+    "unknown": N_("ej bedömd — ingen uppföljning registrerad här"),
+    "published": N_("ej bedömd här — en uppföljning har publicerats men dess innehåll är inte infört"),
+    "not_captured_here": N_("ej bedömd — ingen uppgift om åtagandet registrerad här från den publicerade uppföljningen"),
+    "not_found": N_("ej bedömd — ingen uppföljning hittad där vi har sökt"),
+    "not_due": N_("ej bedömd — ingen uppföljning är aktuell än"),
+}
 
 # Map colours per status, chosen for contrast on a plain background (colour-blind safe order).
 STATUS_COLOURS = {
@@ -26,7 +33,11 @@ STATUS_COLOURS = {
     "delvis_genomford": "#c9a100",
     "genomford": "#1b7837",
     "ej_genomford": "#b2182b",
+    "blandat": "#4f6d8a",  # no status covers more than half: see the bar
+    "inget_gallande": "#d9d9d9",  # no promise known to be in force: shown as history
 }
+EVIDENCE_KINDS = {"parties": N_("parternas egen uppföljning"), "news": N_("nyhetsuppgift"), "other": N_("annat underlag")}
+LINEAGE = {"continued": N_("fortsätter"), "changed": N_("ändrat"), "new": N_("nytt"), "dropped": N_("upphörde")}
 
 RESPONSIBLE = {"polisen": N_("Polisen"), "kommunen": N_("Kommunen"), "both": N_("Polisen och kommunen")}
 METHODS = {"EST", "SSPF", "SIG", "ANDTS"}

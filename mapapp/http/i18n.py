@@ -5,6 +5,7 @@ from flask import request, session
 from flask_babel import Babel, gettext
 
 from ..domain import vocab
+from ..render.labels import progress_text
 
 LANGUAGES = ("sv", "en")
 
@@ -31,8 +32,15 @@ def init_app(app):
               "category_label": vocab.LAGESBILD_CATEGORIES}
     for name, table in labels.items():
         app.add_template_filter(_label_filter(table), name)
+    from ..domain.knowledge import SLOT_STATES
+    from ..domain.periods import PROMISE_STATES
     from ..domain.status import SUMMARY_LABELS
-    app.add_template_filter(_label_filter(SUMMARY_LABELS), "summary_label")
+    more = {"summary_label": SUMMARY_LABELS, "slot_state_label": SLOT_STATES, "promise_state_label": PROMISE_STATES,
+            "evidence_kind_label": vocab.EVIDENCE_KINDS, "lineage_label": vocab.LINEAGE}
+    for name, table in more.items():
+        app.add_template_filter(_label_filter(table), name)
+    app.add_template_filter(gettext, "status_text")  # a status text is one of vocab's marked sentences
+    app.add_template_filter(progress_text, "progress_text")
 
     @app.context_processor
     def locale_context():
@@ -50,16 +58,20 @@ def language_url(lang: str) -> str:
 
 def map_strings() -> dict:
     """The interface strings the map script needs, in the current language."""
+    from ..domain.periods import PROMISE_STATES
     from ..domain.status import SUMMARY_LABELS
     return {
         "municipality_suffix": gettext(" kommun"),
         "approximation": gettext("Gränsen är en approximation."),
-        "promises": gettext("Medborgarlöften"),
-        "no_promise": gettext("Inget medborgarlöfte i datan gäller området."),
-        "status_in": gettext("Status för åtagandena i"),
+        "promises": gettext("Tidigare medborgarlöften"),
+        "no_promise": gettext("Inget medborgarlöfte i Löfteskartan gäller området."),
+        "in_force": gettext("Gällande medborgarlöfte"),
+        "none_in_force": gettext("Inget gällande medborgarlöfte känt."),
+        "last_promise": gettext("Senaste medborgarlöftet"),
+        "last_known": gettext("senast kända läge per"),
+        "as_of": gettext("Läget per"),
         "next_due": gettext("Nästa uppföljning senast"),
-        "no_next_due": gettext("Ingen kommande uppföljning: löftesperioden är slut."),
-        "overdue": gettext("Uppföljningar utan publicerat resultat:"),
+        "no_next_due": gettext("Ingen kommande uppföljning enligt löftets regel."),
         "open_area": gettext("Allt om"),
         "decided": gettext("Beslut:"),
         "status": gettext("Status:"),
@@ -76,4 +88,5 @@ def map_strings() -> dict:
         "lookup_failed": gettext("Uppslagningen misslyckades. Försök igen."),
         "status_labels": {k: gettext(v) for k, v in vocab.STATUSES.items()},
         "summary_labels": {k: gettext(v) for k, v in SUMMARY_LABELS.items()},
+        "promise_states": {k: gettext(v) for k, v in PROMISE_STATES.items()},
     }

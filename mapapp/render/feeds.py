@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 
 import icalendar
 
+from ..domain.knowledge import SLOT_STATES
+
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -20,8 +22,8 @@ def promise_entries(promise: dict, url_for_promise, url_for_commitment) -> list[
     entries = [{
         "id": f"promise:{promise['slug']}", "title": f"Medborgarlöfte: {promise['title']}",
         "updated": promise["signed"] or promise["period"]["start"], "link": url_for_promise(promise["slug"]),
-        "summary": f"{promise['municipality']['name']}, {promise['period']['start']} – {promise['period']['end']}, "
-                   f"{promise['commitment_count']} åtaganden.",
+        "summary": f"{promise['municipality']['name']}, {promise['period']['label']} ({promise['state_label']}), "
+                   f"{len(promise['commitments'])} åtaganden.",
     }]
     for c in promise["commitments"]:
         for f in c["follow_ups"]:
@@ -69,8 +71,9 @@ def follow_up_calendar(promise: dict, page_url: str) -> bytes:
         event.add("dtstart", due)
         event.add("dtend", due + dt.timedelta(days=1))
         event.add("summary", f"Uppföljning senast: {promise['title']}")
-        state = "publicerad" if window["met"] else ("försenad – ingen uppföljning publicerad" if window["overdue"] else "kommande")
-        event.add("description", f"{promise['follow_up_rule']['text']} Status: {state}. {page_url}")
+        state = SLOT_STATES[window["state"]]
+        event.add("description", f"{promise['follow_up_rule']['text']} Gäller {window['period']['label']}. "
+                                 f"Känt läge: {state}. {page_url}")
         event.add("url", page_url)
         cal.add_component(event)
     return cal.to_ical()

@@ -3,17 +3,18 @@
 
 from ..geo import shapes as geo
 from ..core.jsonable import plain
+from .labels import progress_text
 from ..store import areas as area_store
-from ..store import camera_sites as camera_store
+from . import world as worlds
 
-YEARS = list(range(2018, 2025))
 
 
 def _with_geometry(props: dict, geometry: dict) -> dict:
     shape = geo.from_geojson(geometry)
     point = shape.representative_point()
     props = {**plain(props), "label_point": [round(point.x, 6), round(point.y, 6)],
-             "bbox": [round(v, 6) for v in shape.bounds]}
+             "bbox": [round(v, 6) for v in shape.bounds],
+             "progress_text": progress_text(props["progress"]) if props.get("progress", {}).get("total") else None}
     return {"type": "Feature", "id": props["slug"], "properties": props, "geometry": geometry}
 
 
@@ -21,14 +22,14 @@ def area_features(session, today, year=None, municipality=None) -> list[dict]:
     """One feature per area with the map's summary as properties."""
     geometries = area_store.area_geometries(session)
     return [_with_geometry(a, geometries[a["slug"]])
-            for a in area_store.list_areas(session, today, year, municipality)]
+            for a in area_store.list_areas(worlds.get(session, today, year), municipality)]
 
 
-def camera_features(session, municipality=None) -> list[dict]:
-    """Sites as points; decision areas as the union of their areas (drawn as outlines)."""
+def camera_features(session, today, year=None) -> list[dict]:
+    """Sites known on the view's day as points; decision areas as the union of their areas (outlines)."""
     geometries = area_store.area_geometries(session)
     features = []
-    for site in camera_store.list_camera_sites(session, public=True, municipality=municipality):
+    for site in worlds.get(session, today, year).camera_sites:
         if site["point"]:
             geometry = {"type": "Point", "coordinates": [site["point"]["lon"], site["point"]["lat"]]}
         elif site["areas"]:

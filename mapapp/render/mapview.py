@@ -36,7 +36,7 @@ def overview(session, today, year=None, municipality=None, layers=None) -> dict:
         features = mapdata.area_features(session, today, year)
         focus = [f for f in features if not municipality or f["properties"]["municipality"]["code"] == municipality]
         url, attr = _tiles()
-        camera = [f for f in mapdata.camera_features(session) if f["geometry"]]
+        camera = [f for f in mapdata.camera_features(session, today, year) if f["geometry"]]
         est, lagesbild = mapdata.est_features(features), mapdata.lagesbild_features(features, year)
         m = maps.overview_map(features, camera, est, lagesbild, str(year) if year else _("senaste"), url, attr,
                               maps.bounds_of(focus), _attributions(), show_layers=layers, background=True,
@@ -48,7 +48,7 @@ def overview(session, today, year=None, municipality=None, layers=None) -> dict:
 def area(session, today, slug) -> dict:
     def build():
         feature = next(f for f in mapdata.area_features(session, today) if f["id"] == slug)
-        camera = [f for f in mapdata.camera_features(session)
+        camera = [f for f in mapdata.camera_features(session, today)
                   if f["geometry"] and slug in {a["slug"] for a in f["properties"]["areas"]}]
         return _parts(maps.area_map(feature, camera, *_tiles()), {"areas": [feature], "camera": camera})
     return _cached(session, ("area", today, slug), build)
@@ -66,7 +66,7 @@ def est(session, today) -> dict:
     def build():
         features = mapdata.area_features(session, today)
         est_areas = mapdata.est_features(features)
-        camera = [f for f in mapdata.camera_features(session) if f["geometry"]]
+        camera = [f for f in mapdata.camera_features(session, today) if f["geometry"]]
         lagesbild = mapdata.lagesbild_features(features)
         url, attr = _tiles()
         m = maps.overview_map(features, camera, est_areas, lagesbild, _("senaste"), url, attr,

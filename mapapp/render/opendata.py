@@ -17,7 +17,7 @@ from . import mapdata
 from ..core.errors import NotFound
 from ..core.jsonable import plain
 from ..store import areas as area_store
-from ..store import promises as promise_store
+from . import world as worlds
 
 GEOMETRY_NOTES = {
     "areas": "Geometrin är unionen av de områden som åtagandet riktar sig till.",
@@ -33,20 +33,20 @@ _SPLIT = {"municipality": ("code", "name"), "period": ("start", "end"), "point":
 def area_features(session, today) -> list[dict]:
     """The map's areas (as /api/areas.geojson) with each area's provenance: dataset, licence, attribution."""
     features = mapdata.area_features(session, today)
+    areas = worlds.get(session, today).areas
     for f in features:
-        f["properties"]["provenance"] = area_store.get_area(session, f["id"], today)["provenance"]
+        f["properties"]["provenance"] = areas[f["id"]]["provenance"]
     return features
 
 
-def camera_features(session, _today=None) -> list[dict]:
+def camera_features(session, today=None) -> list[dict]:
     """Camera sites as published; a site with no point and no area keeps a null geometry."""
-    return mapdata.camera_features(session)
+    return mapdata.camera_features(session, today)
 
 
 def _published(session, today) -> list[dict]:
     """Every published promise in full, newest first (the same dicts as /api/promises/<slug>)."""
-    return [promise_store.get_promise(session, p["slug"], today)
-            for p in promise_store.list_promises(session, today)]
+    return list(worlds.get(session, today).promises.values())
 
 
 def commitment_features(session, today) -> list[dict]:

@@ -1,104 +1,105 @@
-"""Areas with their promises, lägesbild, EST and camera sites, as plain dicts."""
-import datetime as dt
+"""Areas with their promises, lägesbild, EST and camera sites, as plain dicts read from a World."""
 import json
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from ..domain import vocab
 from ..core.errors import NotFound
-from .models import Area, CameraSite
-from .camera_sites import camera_site_dict
-from .promises import applies_to, commitment_dict, published_promises, schedule_for
-from ..domain.status import count_statuses, summary_status
+from ..domain import vocab
+from ..domain.status import count_statuses, progress, summary_status
+from .models import Area
+from .world import World
 
-_LOAD = (selectinload(Area.lagesbild),)
-
-
-def _promises_for(area: Area, promises) -> list:
-    """Promises with at least one commitment reaching the area, newest first."""
-    return [p for p in promises if any(applies_to(c, area) for c in p.commitments)]
-
-
-def _in_year(p, year: int | None) -> bool:
-    return year is None or p.period_start.year <= year <= p.period_end.year
+_SHORT = ("slug", "title", "period", "state", "state_label", "last_known")
 
 
 def _lagesbild_dict(e) -> dict:
-    return {"year": e.year, "status": e.status, "category": e.category,
-            "category_label": vocab.LAGESBILD_CATEGORIES.get(e.category) if e.category else None,
-            "note": e.note, "source": e.source}
+    return {**e, "category_label": vocab.LAGESBILD_CATEGORIES.get(e["category"]) if e["category"] else None}
 
 
-def area_summary(area: Area, promises, today: dt.date, year: int | None = None) -> dict:
-    """What the map shows for one area: the promise that applies (latest, or in a year) and its state."""
-    mine = [p for p in _promises_for(area, promises) if _in_year(p, year)]
-    current = mine[0] if mine else None
-    reaching = [c for c in current.commitments if applies_to(c, area)] if current else []
-    counts = count_statuses([commitment_dict(c)["status"] for c in reaching])
-    listing = [e for e in area.lagesbild if year is None or e.year <= year]
-    return {
-        "slug": area.slug, "name": area.name,
-        "municipality": {"code": area.municipality_code, "name": area.municipality_name},
-        "area_km2": round(area.area_km2, 3),
-        "approximation": bool(area.provenance.get("approximation")),
-        "attribution": area.provenance.get("attribution"),
-        "est_member": bool(area.est.get("member")),
-        "lagesbild_latest": _lagesbild_dict(listing[-1]) if listing else None,
-        "promises": [{"slug": p.slug, "title": p.title, "period": {"start": p.period_start, "end": p.period_end}}
-                     for p in _promises_for(area, promises)],
-        "current_promise": ({"slug": current.slug, "title": current.title,
-                             "period": {"start": current.period_start, "end": current.period_end}}
-                            if current else None),
-        "status_counts": counts, "commitment_count": len(reaching),
-        "summary_status": summary_status(counts) if current else None,
-        "next_due": schedule_for(current, today)["next_due"] if current else None,
-        "overdue_count": len(schedule_for(current, today)["overdue"]) if current else 0,
-    }
-
-
-def list_areas(session: Session, today: dt.date, year: int | None = None,
-               municipality: str | None = None) -> list[dict]:
-    query = select(Area).options(*_LOAD).order_by(Area.municipality_name, Area.name)
-    if municipality:
-        query = query.where(Area.municipality_code == municipality)
-    promises = published_promises(session)
-    return [area_summary(a, promises, today, year) for a in session.scalars(query)]
-
-
-def load_area(session: Session, slug: str) -> Area:
-    area = session.scalar(select(Area).options(*_LOAD).where(Area.slug == slug))
-    if area is None:
-        raise NotFound(f"Det finns inget område med adressen '{slug}'.")
-    return area
-
-
-def get_area(session: Session, slug: str, today: dt.date) -> dict:
-    """Everything the area page shows, in reading order."""
-    area = load_area(session, slug)
-    promises = published_promises(session)
-    out = area_summary(area, promises, today)
-    out.update({
-        "provenance": area.provenance, "lagesbild": [_lagesbild_dict(e) for e in area.lagesbild],
-        "lagesbild_note": area.lagesbild_note, "est": area.est,
-        "promise_details": [],
-        "camera_sites": [camera_site_dict(s) for s in _camera_sites(session, area)],
-    })
-    for p in _promises_for(area, promises):
-        reaching = [c for c in p.commitments if applies_to(c, area)]
-        out["promise_details"].append({
-            "slug": p.slug, "title": p.title, "period": {"start": p.period_start, "end": p.period_end},
-            "parties": list(p.parties), "follow_up_rule": p.follow_up_rule,
-            "schedule": schedule_for(p, today),
-            "commitments": [commitment_dict(c) for c in reaching],
-        })
+def _reaching(world: World, slug: str) -> list[tuple[dict, list[dict]]]:
+    """(promise, the commitments reaching the area) for every promise of the view, newest first."""
+    out = []
+    for promise_slug, commitment_slugs in world.reach.get(slug, []):
+        p = world.promises[promise_slug]
+        wanted = set(commitment_slugs)
+        out.append((p, [c for c in p["commitments"] if c["slug"] in wanted]))
     return out
 
 
-def _camera_sites(session: Session, area: Area):
-    query = (select(CameraSite).options(selectinload(CameraSite.areas), selectinload(CameraSite.commitments))
-             .where(CameraSite.areas.any(Area.id == area.id)).order_by(CameraSite.name))
-    return session.scalars(query).all()
+def _current(world: World, reaching):
+    """The promise that applies: in force on the view's day (a year view: during that year), newest first."""
+    if world.year is not None and world.as_of < world.today:
+        first = world.as_of.replace(month=1, day=1)
+        during = [(p, cs) for p, cs in reaching if p["period"]["start"] <= world.as_of and p["period"]["end"] >= first]
+    else:
+        during = [(p, cs) for p, cs in reaching if p["state"] == "in_force"]
+    return max(during, key=lambda pc: pc[0]["period"]["start"], default=None)
+
+
+def area_summary(world: World, slug: str) -> dict:
+    """What the map and the lists show for one area: the promise in force and its progress, or history."""
+    facts = world.areas[slug]
+    reaching = _reaching(world, slug)
+    current = _current(world, reaching)
+    ended = [(p, cs) for p, cs in reaching if p["state"] == "ended"]
+    last = max(ended, key=lambda pc: pc[0]["period"]["end"], default=None) if current is None else None
+    shown = current or last
+    counts = count_statuses(c["status"] for c in shown[1]) if shown else count_statuses([])
+    listing = facts["lagesbild"]
+    return {
+        "slug": slug, "name": facts["name"], "municipality": facts["municipality"],
+        "area_km2": facts["area_km2"],
+        "approximation": bool(facts["provenance"].get("approximation")),
+        "attribution": facts["provenance"].get("attribution"),
+        "est_member": bool(facts["est"].get("member")),
+        "lagesbild_latest": _lagesbild_dict(listing[-1]) if listing else None,
+        "as_of": world.as_of, "year": world.year,
+        "promises": [{k: p[k] for k in _SHORT} for p, _cs in reaching],
+        "current_promise": {k: current[0][k] for k in _SHORT} if current else None,
+        "last_promise": {k: last[0][k] for k in _SHORT} if last else None,
+        "status_counts": counts, "commitment_count": sum(counts.values()), "progress": progress(counts),
+        "summary_status": (summary_status(counts) if current else "inget_gallande" if last else None),
+        "next_due": current[0]["schedule"]["next_due"] if current else None,
+        "commitments": [{"key": c["key"], "title": c["title"], "status": c["status"],
+                         "status_label": c["status_label"], "status_text": c["status_text"]}
+                        for c in (shown[1] if shown else [])],
+    }
+
+
+def list_areas(world: World, municipality: str | None = None) -> list[dict]:
+    return [area_summary(world, slug) for slug, a in world.areas.items()
+            if not municipality or a["municipality"]["code"] == municipality]
+
+
+def get_area(world: World, slug: str) -> dict:
+    """Everything the area page shows, in reading order: summary, promises as a timeline, cameras, lägesbild."""
+    if slug not in world.areas:
+        raise NotFound(f"Det finns inget område med adressen '{slug}'.")
+    facts = world.areas[slug]
+    out = area_summary(world, slug)
+    boundary_year = world.boundary_years.get(slug)
+    out.update({
+        "provenance": facts["provenance"], "lagesbild": [_lagesbild_dict(e) for e in facts["lagesbild"]],
+        "lagesbild_note": facts["lagesbild_note"], "est": facts["est"],
+        "camera_sites": [s for s in world.camera_sites if slug in {a["slug"] for a in s["areas"]}],
+        "promise_details": [],
+    })
+    for p, commitments in _reaching(world, slug):
+        counts = count_statuses(c["status"] for c in commitments)
+        out["promise_details"].append({
+            **{k: p[k] for k in ("slug", "title", "municipality", "period", "state", "state_label", "last_known",
+                                 "signed", "parties", "follow_up_rule", "schedule", "follow_up_reports",
+                                 "follow_up_searches")},
+            "status_counts": counts, "progress": progress(counts), "summary_status": summary_status(counts),
+            "boundary_later": bool(boundary_year and boundary_year > p["period"]["end"].year),
+            "boundary_year": boundary_year, "commitments": commitments,
+        })
+    out["timeline"] = [{k: d[k] for k in ("slug", "title", "period", "state", "state_label", "progress")}
+                       | {"lineage": [{"key": c["key"], "title": c["title"], **c["lineage"]}
+                                      for c in d["commitments"] if c["lineage"]]}
+                       for d in sorted(out["promise_details"], key=lambda d: d["period"]["start"])]
+    return out
 
 
 def area_geometries(session: Session) -> dict[str, dict]:

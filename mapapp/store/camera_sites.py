@@ -15,8 +15,15 @@ EDITABLE = ("name", "municipality_code", "precision", "lon", "lat", "status", "d
 _CHANGED_ELSEWHERE = "Kameraplatsen har ändrats av någon annan sedan du öppnade formuläret."
 
 
+def _known_from(s: CameraSite):
+    """The earliest date a source about the site carries: nothing about it is known before."""
+    dated = [d for d in (s.decided, s.start, s.reported, s.status_as_of) if d]
+    return min(dated) if dated else None
+
+
 def camera_site_dict(s: CameraSite, public: bool = True) -> dict:
     generalise = public and s.sensitive
+    details = s.details or {}
     point = None if generalise or s.lon is None else {"lon": s.lon, "lat": s.lat}
     precision = "area" if generalise else s.precision
     return {
@@ -25,6 +32,10 @@ def camera_site_dict(s: CameraSite, public: bool = True) -> dict:
         "point": point, "areas": [{"slug": a.slug, "name": a.name} for a in s.areas],
         "status": s.status, "status_label": vocab.CAMERA_STATUSES[s.status],
         "decided": s.decided, "date_label": s.date_label, "start": s.start, "end": s.end,
+        "reported": s.reported, "reported_label": (details.get("reported") or {}).get("label"),
+        "status_as_of": s.status_as_of, "status_as_of_label": (details.get("status_as_of") or {}).get("label"),
+        "status_note": details.get("status_note"), "further_sources": details.get("further_sources") or [],
+        "known_from": _known_from(s),
         "count": s.count, "description": s.description,
         "location_note": ("Platsen är generaliserad till området." if generalise else s.location_note),
         "source": {"url": s.source_url, "title": s.source_title},

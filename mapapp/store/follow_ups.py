@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 from ..domain import vocab
 from ..core.errors import MapappError, NotFound
 from .models import Area, Commitment, FollowUp, Promise
-from . import audit
-from .promises import all_promises, commitment_dict, follow_up_dict, load_promise, schedule_for
+from . import audit, lineage
+from ..domain import knowledge
+from .promises import all_promises, commitment_keys, follow_up_dict, load_promise, promise_detail, schedule_of
 
 
 def _find(session: Session, promise_slug: str, commitment_slug: str) -> Commitment:
@@ -27,14 +28,13 @@ def _latest_id(c: Commitment) -> int:
 def planner_commitment(session: Session, promise_slug: str, commitment_slug: str, today: dt.date) -> dict:
     """A commitment with its history, its promise's period and rule, and its own schedule."""
     c = _find(session, promise_slug, commitment_slug)
-    p = c.promise
-    out = commitment_dict(c)
-    out.update({
-        "promise_title": p.title, "period": {"start": p.period_start, "end": p.period_end},
-        "follow_up_rule": p.follow_up_rule, "latest_id": _latest_id(c),
-        "schedule": schedule_for(p, today, [c]),
-    })
-    return out
+    detail = promise_detail(c.promise, today, keys=commitment_keys(session))
+    mine = next(d for d in detail["commitments"] if d["slug"] == c.slug)
+    schedule = schedule_of(detail, [mine])
+    return {**mine, "promise_title": detail["title"], "period": detail["period"], "promise_state": detail["state"],
+            "lineage_candidates": lineage.candidates(session, mine["key"]),
+            "follow_up_rule": detail["follow_up_rule"], "latest_id": _latest_id(c),
+            "schedule": {**schedule, "overdue": knowledge.to_do(schedule["due_dates"], today)}}
 
 
 def newer_entries(session: Session, promise_slug: str, commitment_slug: str, seen_id: int) -> list[dict]:
@@ -94,20 +94,20 @@ def commitment_rows(session: Session, today: dt.date) -> list[dict]:
         by_municipality.setdefault(code, []).append(slug)
     rows = []
     for p in all_promises(session):
-        for c in p.commitments:
-            schedule = schedule_for(p, today, [c])
-            d = commitment_dict(c)
+        detail = promise_detail(p, today)
+        for c, d in zip(p.commitments, detail["commitments"]):
+            schedule = schedule_of(detail, [d])
             rows.append({
                 "key": d["key"], "slug": c.slug, "title": c.title,
                 "promise": {"slug": p.slug, "title": p.title, "parties": list(p.parties), "published": p.published,
                             "municipality": {"code": p.municipality_code, "name": p.municipality_name},
-                            "period": {"start": p.period_start, "end": p.period_end}},
+                            "period": detail["period"], "state": detail["state"]},
                 "status": d["status"], "status_label": d["status_label"], "status_date": d["status_date"],
                 "themes": d["themes"], "method": c.method, "responsible": c.responsible,
                 "responsible_label": d["responsible_label"], "whole_municipality": c.whole_municipality,
                 "areas": (by_municipality.get(p.municipality_code, []) if c.whole_municipality
                           else [a.slug for a in c.areas]),
-                "next_due": schedule["next_due"], "overdue": schedule["overdue"],
+                "next_due": schedule["next_due"], "overdue": knowledge.to_do(schedule["due_dates"], today),
                 "latest_id": _latest_id(c),
             })
     return rows

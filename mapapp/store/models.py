@@ -68,12 +68,18 @@ class Promise(Base):
     parties: Mapped[list] = mapped_column(JSON)
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
+    period_label: Mapped[str | None] = mapped_column(String(100))  # as the source prints it: "2021–2022"
     signed: Mapped[dt.date | None] = mapped_column(Date)
     problem_picture: Mapped[str | None] = mapped_column(Text)
     dialogue: Mapped[dict | None] = mapped_column(JSON)
     follow_up_rule: Mapped[dict] = mapped_column(JSON)
     sources: Mapped[list] = mapped_column(JSON)
     related_reports: Mapped[list] = mapped_column(JSON)
+    # Follow-up knowledge beyond the entries: reports published (content captured or not), searches that
+    # found nothing; and the source's own precision, parties' signatures and notes (geodata/SCHEMA.md).
+    follow_up_reports: Mapped[list | None] = mapped_column(JSON)
+    follow_up_searches: Mapped[list | None] = mapped_column(JSON)
+    details: Mapped[dict | None] = mapped_column(JSON)
     published: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     source_text: Mapped[str | None] = mapped_column(Text)  # an imported draft's original document text
@@ -98,6 +104,12 @@ class Commitment(Base):
     method: Mapped[str | None] = mapped_column(String(20))
     target: Mapped[dict | None] = mapped_column(JSON)
     whole_municipality: Mapped[bool] = mapped_column(default=False)
+    details: Mapped[dict | None] = mapped_column(JSON)  # areas_note, areas_inferred, group, … (SCHEMA.md)
+    # Its place in the area's history, set by a planner: continued/changed (with the predecessor), new, dropped.
+    lineage: Mapped[str | None] = mapped_column(String(20))
+    predecessor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("commitment.id", ondelete="SET NULL", name="fk_commitment_predecessor_id"))
+    lineage_note: Mapped[str | None] = mapped_column(Text)
     promise: Mapped[Promise] = relationship(back_populates="commitments")
     areas: Mapped[list[Area]] = relationship(secondary=commitment_area, order_by="Area.name")
     camera_sites: Mapped[list["CameraSite"]] = relationship(secondary=commitment_camera_site)
@@ -112,12 +124,16 @@ class FollowUp(Base):
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), index=True)
     date: Mapped[dt.date] = mapped_column(Date)
     date_label: Mapped[str | None] = mapped_column(String(100))
+    covers_first: Mapped[dt.date | None] = mapped_column(Date)  # the period the entry reports on
+    covers_last: Mapped[dt.date | None] = mapped_column(Date)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)  # when its source was published, where known
     status: Mapped[str] = mapped_column(String(30))
     note: Mapped[str] = mapped_column(Text)
     basis: Mapped[str | None] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(Text)
     evidence_title: Mapped[str | None] = mapped_column(Text)
     evidence_file: Mapped[str | None] = mapped_column(String(200))
+    evidence_kind: Mapped[str | None] = mapped_column(String(20))  # parties, news or other
     recorded_by: Mapped[str] = mapped_column(String(100), default="källdata")
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id"))
@@ -142,6 +158,9 @@ class CameraSite(Base):
     description: Mapped[str] = mapped_column(Text)
     location_note: Mapped[str | None] = mapped_column(Text)
     sensitive: Mapped[bool] = mapped_column(default=False)
+    reported: Mapped[dt.date | None] = mapped_column(Date)  # the report it is known from (a plan, say)
+    status_as_of: Mapped[dt.date | None] = mapped_column(Date)  # the date of the source behind the status
+    details: Mapped[dict | None] = mapped_column(JSON)  # labels, status_note, further_sources
     source_url: Mapped[str] = mapped_column(Text)
     source_title: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)

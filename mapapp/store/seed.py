@@ -9,6 +9,7 @@ from ..geo import shapes as geo
 from ..core.errors import MapappError
 from .models import Area, Presentation, CameraSite, Commitment, DataVersion, FollowUp, LagesbildEntry, Place, Promise, camera_site_area, commitment_area, commitment_camera_site
 from .versions import bump_version
+from ..core.jsonable import plain
 
 
 def _summary(ds: dataset.Dataset) -> dict:
@@ -24,7 +25,7 @@ def check_dir(data_dir) -> dict:
 
 def seed_from_dir(engine, data_dir, force: bool = False) -> dict:
     """Replace the promise data with the files' content; all or nothing."""
-    ds = dataset.load(Path(data_dir))  # checked fully before anything is touched
+    ds = dataset.load(Path(data_dir), extra=True)  # checked fully before anything is touched
     with Session(engine) as session, session.begin():
         recorded = session.scalar(select(func.count()).select_from(FollowUp)
                                   .where(FollowUp.recorded_by != "källdata"))
@@ -56,27 +57,38 @@ def write_dataset(session: Session, ds: dataset.Dataset):
         session.add(area)
     sites = {}
     for c in ds.camera_sites:
-        point = c["point"] or {}
-        site = CameraSite(**{k: v for k, v in c.items() if k not in ("point", "areas")},
-                          lon=point.get("lon"), lat=point.get("lat"),
-                          areas=[areas[s] for s in c["areas"]])
+        point, extra = c["point"] or {}, c["extra"]
+        site = CameraSite(**{k: v for k, v in c.items() if k not in ("point", "areas", "extra")},
+                          lon=point.get("lon"), lat=point.get("lat"), areas=[areas[s] for s in c["areas"]],
+                          reported=extra["reported"]["first"] if extra["reported"] else None,
+                          status_as_of=extra["status_as_of"]["last"], details=plain(extra))
         sites[c["slug"]] = site
         session.add(site)
     commitments = {}
     for p in ds.promises:
-        fields = {k: v for k, v in p.items() if k != "commitments"}
+        extra = p["extra"]
+        fields = {k: v for k, v in p.items() if k not in ("commitments", "extra")}
         fields["follow_up_rule"] = {**p["follow_up_rule"], "due": _iso(p["follow_up_rule"]["due"])}
-        promise = Promise(**fields)
+        promise = Promise(**fields, period_label=extra["period_label"],
+                          follow_up_reports=plain(extra["follow_up_reports"]),
+                          follow_up_searches=plain(extra["follow_up_searches"]),
+                          details=plain({k: v for k, v in extra.items()
+                                         if k not in ("period_label", "follow_up_reports", "follow_up_searches")}))
         for position, c in enumerate(p["commitments"], start=1):
             commitment = Commitment(
-                position=position, **{k: v for k, v in c.items() if k not in ("areas", "camera_sites")},
-                areas=[areas[s] for s in c["areas"]], camera_sites=[sites[s] for s in c["camera_sites"]])
+                position=position, **{k: v for k, v in c.items() if k not in ("areas", "camera_sites", "extra")},
+                areas=[areas[s] for s in c["areas"]], camera_sites=[sites[s] for s in c["camera_sites"]],
+                details=plain(c["extra"]))
             promise.commitments.append(commitment)
             commitments[f"{p['slug']}/{c['slug']}"] = commitment
         session.add(promise)
     for f in ds.follow_ups:
-        commitments[f["commitment"]].follow_ups.append(
-            FollowUp(**{k: v for k, v in f.items() if k != "commitment"}, recorded_by="källdata"))
+        extra, covers = f["extra"], f["extra"]["covers"]
+        commitments[f["commitment"]].follow_ups.append(FollowUp(
+            **{k: v for k, v in f.items() if k not in ("commitment", "extra")}, recorded_by="källdata",
+            covers_first=covers["first"] if covers else None, covers_last=covers["last"] if covers else None,
+            published_on=extra["published"]["last"] if extra["published"] else None,
+            evidence_kind=extra["evidence_kind"]))
     for p in ds.places:
         point = p["point"] or {}
         session.add(Place(**{k: v for k, v in p.items() if k not in ("point", "area")},

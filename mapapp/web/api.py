@@ -7,7 +7,8 @@ from ..core.clock import today
 from ..store.db import get_session
 from ..core.errors import MapappError
 from ..store import areas as area_store
-from ..store import promises as promise_store
+from ..store import world as world_store
+from ..render import world as worlds
 from ..store.versions import current_version
 from ..core.cache import app_cache
 from ..domain.municipalities import MUNICIPALITIES
@@ -48,7 +49,7 @@ def areas():
 @bp.route("/areas/<slug:slug>.geojson")
 def area_feature(slug):
     session = get_session()
-    detail = area_store.get_area(session, slug, today())
+    detail = area_store.get_area(worlds.get(session, today()), slug)
     geometry = area_store.area_geometries(session)[slug]
     return jsonify({"type": "Feature", "id": slug, "properties": detail, "geometry": geometry})
 
@@ -61,7 +62,7 @@ def area_detail(slug):
 
 @bp.route("/promises")
 def promises():
-    return jsonify({"promises": promise_store.list_promises(get_session(), today())})
+    return jsonify({"promises": world_store.list_promises(worlds.get(get_session(), today()))})
 
 
 @bp.route("/promises/<slug:slug>")
@@ -78,14 +79,14 @@ def commitment(slug, commitment):
 
 @bp.route("/promises/<slug:slug>/follow-ups")
 def follow_ups(slug):
-    data = promise_store.get_promise(get_session(), slug, today())
+    data = world_store.get_promise(worlds.get(get_session(), today()), slug)
     entries = [{**f, "commitment": c["key"]} for c in data["commitments"] for f in c["follow_ups"]]
     return jsonify({"promise": slug, "follow_ups": sorted(entries, key=lambda f: (f["date"], f["id"]))})
 
 
 @bp.route("/camera-sites.geojson")
 def camera_sites():
-    features = mapdata.camera_features(get_session())
+    features = mapdata.camera_features(get_session(), today(), map_params(request.args)["year"])
     mapped = [f for f in features if f["geometry"]]
     unmapped = [f["properties"] for f in features if not f["geometry"]]
     return _collection(mapped, unmapped_sites=unmapped)

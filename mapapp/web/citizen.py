@@ -10,8 +10,8 @@ from ..store.db import get_session
 from ..core.errors import MapappError
 from ..store import areas as area_store
 from ..store import places as place_store
-from ..store import promises as promise_store
-from ..store.promises import applies_to
+from ..store import world as world_store
+from ..render import world as worlds
 from .twin import Page, twin
 
 bp = Blueprint("citizen", __name__)
@@ -53,7 +53,7 @@ def _promise_urls():
 
 @bp.route("/promise/<slug:slug>/feed.atom")
 def promise_feed(slug):
-    promise = promise_store.get_promise(get_session(), slug, today())
+    promise = world_store.get_promise(worlds.get(get_session(), today()), slug)
     entries = feeds.promise_entries(promise, *_promise_urls())
     body = feeds.atom(f"promise:{slug}", promise["title"], request.url, url_for("pages.promise", slug=slug, _external=True), entries)
     return Response(body, mimetype="application/atom+xml")
@@ -61,22 +61,18 @@ def promise_feed(slug):
 
 @bp.route("/area/<slug:slug>/feed.atom")
 def area_feed(slug):
-    session = get_session()
-    area = area_store.load_area(session, slug)
+    area = area_store.get_area(worlds.get(get_session(), today()), slug)
     entries = []
-    for p in promise_store.published_promises(session):
-        if any(applies_to(c, area) for c in p.commitments):
-            detail = promise_store.promise_detail(p, today())
-            detail["commitments"] = [c for c, orm in zip(detail["commitments"], p.commitments) if applies_to(orm, area)]
-            entries += feeds.promise_entries(detail, *_promise_urls())
-    body = feeds.atom(f"area:{slug}", f"Medborgarlöften – {area.name}", request.url,
+    for detail in area["promise_details"]:
+        entries += feeds.promise_entries(detail, *_promise_urls())
+    body = feeds.atom(f"area:{slug}", f"Medborgarlöften – {area['name']}", request.url,
                       url_for("pages.area", slug=slug, _external=True), entries)
     return Response(body, mimetype="application/atom+xml")
 
 
 @bp.route("/promise/<slug:slug>/follow-ups.ics")
 def promise_calendar(slug):
-    promise = promise_store.get_promise(get_session(), slug, today())
+    promise = world_store.get_promise(worlds.get(get_session(), today()), slug)
     body = feeds.follow_up_calendar(promise, url_for("pages.promise", slug=slug, _external=True))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'inline; filename="{slug}-uppfoljningar.ics"'})

@@ -69,6 +69,9 @@ class FollowUpForm(FlaskForm):
     date = DateField(_l("Datum"), [InputRequired(_BAD_DATE)], invalid_value_message=_BAD_DATE)
     date_label = StringField(_l("Period i källans ord (valfritt), t.ex. ”tertial 1 2024”"),
                              [Optional(), Length(max=100)])
+    covers_first = DateField(_l("Uppföljningen gäller från (valfritt)"), [Optional()],
+                             invalid_value_message=_BAD_DATE)
+    covers_last = DateField(_l("… till och med"), [Optional()], invalid_value_message=_BAD_DATE)
     status = SelectField(_l("Status"), choices=choices(vocab.STATUSES), validate_choice=False,
                          validators=[AnyOf(list(vocab.STATUSES), message=_l("Okänd status."))])
     note = TextAreaField(_l("Vad gjordes"), [InputRequired(_REQUIRED), Length(max=5000)])
@@ -76,6 +79,9 @@ class FollowUpForm(FlaskForm):
     evidence_url = StringField(_l("Länk till underlag"), [Optional(), Length(max=2000), http_url])
     evidence_title = StringField(_l("Underlagets namn, t.ex. ”EST-lägesbild v. 12”"), [Optional(), Length(max=300)])
     evidence_file = FileField(_l("Dokument (PDF, PNG eller JPEG)"))
+    evidence_kind = SelectField(_l("Slag av underlag"), choices=choices(vocab.EVIDENCE_KINDS), default="parties",
+                                validate_choice=False,
+                                validators=[AnyOf(list(vocab.EVIDENCE_KINDS), message=_l("Okänt slag av underlag."))])
     supersedes = IntegerField(_l("Rättar post nr (valfritt)"),
                               [Optional(), NumberRange(min=1, message=_BAD_NUMBER)], invalid_value_message=_BAD_NUMBER)
     seen_latest = HiddenField(default="0")
@@ -98,6 +104,15 @@ class FollowUpForm(FlaskForm):
                                           "(slutuppföljningen får dateras upp till ett år efter periodens slut, "
                                           "senast %(last)s).", start=start.isoformat(), end=end.isoformat(),
                                           last=final_follow_up_limit(end).isoformat()))
+        first, last = self.covers_first.data, self.covers_last.data
+        if bool(first) != bool(last):
+            ok = self._fail(self.covers_last if first else self.covers_first,
+                            _l("Ange både början och slut på perioden uppföljningen gäller, eller ingen av dem."))
+        elif first and last and last < first:
+            ok = self._fail(self.covers_last, _l("Perioden slutar innan den börjar."))
+        elif first and day and (last > day or first < start or last > end):
+            ok = self._fail(self.covers_last, _l("Perioden ska ligga inom löftesperioden och sluta senast på "
+                                                 "uppföljningens datum."))
         if self.evidence_file.data:
             try:
                 self.upload = evidence.read_upload(self.evidence_file.data, max_bytes)
@@ -128,7 +143,20 @@ class FollowUpForm(FlaskForm):
         return {"date": self.date.data, "date_label": text(self.date_label), "status": self.status.data,
                 "note": self.note.data.strip(), "basis": text(self.basis), "evidence_url": text(self.evidence_url),
                 "evidence_title": text(self.evidence_title), "evidence_file": file_name,
+                "evidence_kind": self.evidence_kind.data if self.status.data != vocab.DEFAULT_STATUS else None,
+                "covers_first": self.covers_first.data, "covers_last": self.covers_last.data,
                 "supersedes_id": self.supersedes.data or None}
+
+
+class LineageForm(FlaskForm):
+    """How a commitment relates to the previous period (the area's history)."""
+
+    relation = SelectField(_l("Förhållande till förra perioden"), choices=[SelectChoice("", _l("inte angivet"))] + choices(vocab.LINEAGE),
+                           validate_choice=False,
+                           validators=[Optional(), AnyOf(list(vocab.LINEAGE), message=_l("Okänd relation."))])
+    predecessor = SelectField(_l("Föregångare (för ”fortsätter” och ”ändrat”)"), validate_choice=False,
+                              validators=[Optional(), Length(max=200)])
+    note = StringField(_l("Kommentar (valfritt)"), [Optional(), Length(max=500)])
 
 
 class CameraSiteForm(FlaskForm):

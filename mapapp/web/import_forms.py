@@ -10,7 +10,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import AnyOf, Length, NumberRange, Optional, ValidationError
 
-from ..store import dataset
+from ..store import promise_files
 from ..domain import vocab
 from ..core.errors import DataError
 from .forms import SelectChoice, choices, http_url
@@ -287,7 +287,7 @@ def record(slug: str, values: dict) -> dict:
 def check_record(slug: str, values: dict, area_slugs: set) -> DataError | None:
     """The first problem the data-file loader finds in the draft, or None."""
     try:
-        dataset._load_promise(_InMemory(record(slug, values)), "utkast", area_slugs)
+        promise_files.load_promise(_InMemory(record(slug, values)), "utkast", area_slugs)
     except DataError as err:
         return err
     return None

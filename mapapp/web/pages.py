@@ -1,13 +1,15 @@
 """Pages: each has a JSON twin at the same URL with .json, built from the same functions."""
 from flask import Blueprint, request
+from flask_babel import gettext
 
 from ..render import mapview
 from ..core.clock import today
 from ..store.db import get_session
 from ..core.errors import MapappError
 from ..store import areas as area_store
-from ..store import promises as promise_store
-from ..domain.status import SUMMARY_LABELS
+from ..store import world as world_store
+from ..render import world as worlds
+from ..domain.status import COLOUR_RULE, SUMMARY_LABELS
 from ..domain import vocab
 from ..domain.municipalities import MUNICIPALITIES
 from .twin import Page, twin
@@ -15,17 +17,27 @@ from .twin import Page, twin
 bp = Blueprint("pages", __name__)
 
 LAYERS = ("areas", "camera", "est", "lagesbild")
+FIRST_YEAR = 2018  # the earliest promise in the data; a year view before it would be empty
+
+
+def years() -> range:
+    """The year views offered: from the first promise to this year (a year view is "as of its last day")."""
+    return range(FIRST_YEAR, today().year + 1)
+
+
+def year_param(args) -> int | None:
+    """?year=YYYY (a view of that year's end) or latest/absent (today), checked."""
+    year = args.get("year", "latest")
+    if year in ("", "latest"):
+        return None
+    if not (year.isascii() and year.isdigit() and int(year) in years()):
+        raise MapappError(f"year must be a year from {FIRST_YEAR} to {years()[-1]}, or 'latest'.")
+    return int(year)
 
 
 def map_params(args) -> dict:
     """Year, municipality and layers from the query string, checked."""
-    year = args.get("year", "latest")
-    if year in ("", "latest"):
-        year = None
-    elif not (year.isdigit() and int(year) in range(2018, 2025)):
-        raise MapappError("year must be a year from 2018 to 2024, or 'latest'.")
-    else:
-        year = int(year)
+    year = year_param(args)
     kommun = args.get("kommun") or None
     if kommun is not None and kommun not in MUNICIPALITIES:
         raise MapappError(f"kommun must be one of {', '.join(MUNICIPALITIES)}.")
@@ -40,30 +52,32 @@ def map_params(args) -> dict:
 def index():
     params = map_params(request.args)
     session, day = get_session(), today()
-    areas = area_store.list_areas(session, day, params["year"])
-    data = {"year": params["year"], "kommun": params["kommun"], "layers": list(params["layers"]),
-            "areas": areas, "promises": promise_store.list_promises(session, day)}
+    world = worlds.get(session, day, params["year"])
+    data = {"year": params["year"], "as_of": world.as_of, "kommun": params["kommun"],
+            "layers": list(params["layers"]), "areas": area_store.list_areas(world),
+            "promises": world_store.list_promises(world)}
     return Page(data, html=lambda: {
         "map": mapview.overview(session, day, params["year"], params["kommun"], params["layers"]),
         "municipalities": MUNICIPALITIES, "summary_labels": SUMMARY_LABELS, "colours": vocab.STATUS_COLOURS,
-        "years": range(2018, 2025)})
+        "colour_rule": gettext(COLOUR_RULE),
+        "years": years()})
 
 
 @twin(bp, "/area/<slug:slug>", "area.html", cached=True)
 def area(slug):
     session, day = get_session(), today()
-    return Page(area_store.get_area(session, slug, day),
+    return Page(area_store.get_area(worlds.get(session, day, year_param(request.args)), slug),
                 html=lambda: {"map": mapview.area(session, day, slug), "summary_labels": SUMMARY_LABELS})
 
 
 @twin(bp, "/promise/<slug:slug>", "promise.html", cached=True)
 def promise(slug):
     session, day = get_session(), today()
-    data = promise_store.get_promise(session, slug, day)
+    data = world_store.get_promise(worlds.get(session, day), slug)
     return Page(data, html=lambda: {"map": mapview.promise(session, day, data["municipality"]["code"], data["areas"]),
                                     "names": area_store.area_names(session)})
 
 
 @twin(bp, "/promise/<slug:promise_slug>/commitment/<slug:slug>", "commitment.html", cached=True)
 def commitment(promise_slug, slug):
-    return promise_store.get_commitment(get_session(), promise_slug, slug, today())
+    return world_store.get_commitment(worlds.get(get_session(), today()), promise_slug, slug)

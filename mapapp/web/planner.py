@@ -11,6 +11,7 @@ from .twin import Page, twin
 from ..store.db import get_session
 from ..core.errors import MapappError
 from ..store import areas as area_store
+from ..render import world as worlds
 from ..store import audit as audit_store
 from ..store import follow_ups as follow_up_store
 from ..domain.municipalities import MUNICIPALITIES
@@ -66,12 +67,14 @@ def _by_municipality(rows) -> list[dict]:
 def _by_est_area(rows) -> list[dict]:
     """Each EST area with the commitments of its current promise that reach it."""
     out = []
-    for area in area_store.list_areas(get_session(), today()):
+    for area in area_store.list_areas(worlds.get(get_session(), today())):
         if not area["est_member"]:
             continue
-        current = (area["current_promise"] or {}).get("slug")
+        shown = area["current_promise"] or area["last_promise"]
+        current = (shown or {}).get("slug")
         out.append({"slug": area["slug"], "name": area["name"], "municipality": area["municipality"],
-                    "current_promise": area["current_promise"], "summary_status": area["summary_status"],
+                    "current_promise": area["current_promise"], "last_promise": area["last_promise"],
+                    "summary_status": area["summary_status"],
                     "commitments": [r for r in rows if r["promise"]["slug"] == current and area["slug"] in r["areas"]]})
     return out
 

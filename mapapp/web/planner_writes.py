@@ -7,13 +7,14 @@ from . import evidence
 from ..core.clock import today
 from ..store.db import get_session
 from ..core.errors import MapappError
-from .forms import CameraSiteForm, FollowUpForm, PromiseForm, choices, parse_int
+from .forms import CameraSiteForm, FollowUpForm, LineageForm, PromiseForm, SelectChoice, choices, parse_int
 from .planner import bp
 from .twin import Page, twin
 from ..store import areas as area_store
 from ..store import audit as audit_store
 from ..store import camera_sites as camera_store
 from ..store import follow_ups as follow_up_store
+from ..store import lineage as lineage_store
 from ..store import promises as promise_store
 
 
@@ -51,11 +52,34 @@ def follow_up(promise_slug, slug):
     return redirect(url_for("planner.follow_up", promise_slug=promise_slug, slug=slug, saved=entry["id"]))
 
 
+@bp.route("/planner/commitment/<slug:promise_slug>/<slug:slug>/lineage", methods=["POST"])
+def set_lineage(promise_slug, slug):
+    """A planner says how the commitment relates to the previous period; audited, then back to its page."""
+    session = get_session()
+    form = LineageForm()
+    if not form.validate():
+        raise MapappError("; ".join(e for errors in form.errors.values() for e in errors))
+    lineage_store.set_lineage(session, f"{promise_slug}/{slug}", form.relation.data or None,
+                              form.predecessor.data or None, form.note.data, current_user.username,
+                              promise_store.commitment_keys(session))
+    return redirect(url_for("planner.follow_up", promise_slug=promise_slug, slug=slug, lineage=1))
+
+
+def _lineage_form(commitment):
+    lineage = commitment["lineage"] or {}
+    form = LineageForm(data={"relation": lineage.get("relation") or "",
+                             "predecessor": (lineage.get("predecessor") or {}).get("key") or "",
+                             "note": lineage.get("note") or ""})
+    form.predecessor.choices = [SelectChoice("", _("ingen"))] + [
+        SelectChoice(c["key"], f"{c['promise_title']}: {c['title']}") for c in commitment["lineage_candidates"]]
+    return form
+
+
 def _follow_up_page(form, commitment, status=200, conflict=None):
     """The commitment (its JSON twin) and, for the page, the form; form may be made only when the page needs it."""
     saved = request.args.get("saved", "")
     return Page(commitment, status=status, html=lambda: {
-        "form": form() if callable(form) else form, "conflict": conflict,
+        "form": form() if callable(form) else form, "conflict": conflict, "lineage_form": _lineage_form(commitment),
         "saved": int(saved) if saved.isdigit() else None, "max_kb": evidence.max_bytes() // 1024})
 
 

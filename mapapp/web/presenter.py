@@ -24,7 +24,8 @@ from .forms import parse_int
 from .twin import Page, twin
 from ..store import areas as area_store
 from ..store import presentations as presentation_store
-from ..store import promises as promise_store
+from ..store import world as world_store
+from ..render import world as worlds
 
 bp = Blueprint("presenter", __name__)
 
@@ -53,7 +54,7 @@ def _candidates(session, promise) -> tuple:
 def deck(promise_slug: str, presentation_slug: str | None) -> dict:
     """The slides of a promise (optionally as a saved presentation orders them): for the page and its twin."""
     session, day = get_session(), today()
-    promise = promise_store.get_promise(session, promise_slug, day)
+    promise = world_store.get_promise(worlds.get(session, day), promise_slug)
     chosen = None
     if presentation_slug is not None:
         if not _SLUG.match(presentation_slug):
@@ -201,7 +202,7 @@ def _save(form, promise, names, stored=None):
 def presentations():
     session = get_session()
     return Page({"presentations": presentation_store.list_presentations(session)},
-                html=lambda: {"promises": promise_store.list_promises(session, today())})
+                html=lambda: {"promises": world_store.list_promises(worlds.get(session, today()))})
 
 
 @bp.route("/planner/presentations/new", methods=["GET", "POST"])
@@ -211,7 +212,7 @@ def new_presentation():
     if not _SLUG.match(slug):
         raise MapappError(_("Välj ett löfte att göra en presentation av."))
     session = get_session()
-    promise = promise_store.get_promise(session, slug, today())
+    promise = world_store.get_promise(worlds.get(session, today()), slug)
     names = area_store.area_names(session)
     form = PresentationForm()
     if request.method == "POST":
@@ -226,7 +227,7 @@ def new_presentation():
 def edit_presentation(slug):
     session = get_session()
     stored = presentation_store.get_presentation(session, slug)
-    promise = promise_store.get_promise(session, stored["promise"], today())
+    promise = world_store.get_promise(worlds.get(session, today()), stored["promise"])
     names = area_store.area_names(session)
     if request.method == "POST":
         return _save(PresentationForm(), promise, names, stored)

@@ -33,7 +33,30 @@
   }
 
   function period(p) {
-    return p ? p.start.slice(0, 4) + "–" + p.end.slice(0, 4) : "";
+    if (!p) { return ""; }
+    if (p.label) { return p.label; }
+    var a = p.start.slice(0, 4), b = p.end.slice(0, 4);
+    return a === b ? a : a + "–" + b;
+  }
+
+  function promiseState(p, S) {
+    var text = period(p.period) + ", " + ((S.promise_states || {})[p.state] || p.state);
+    if (p.state === "ended" && p.last_known) { text += " · " + (S.last_known || "") + " " + p.last_known.slice(0, 7); }
+    return text;
+  }
+
+  /* The bar and its words: the colour never says more than these counts. */
+  function progressBar(props) {
+    var box = el("div", {"class": "progress"});
+    var bar = el("div", {"class": "progress-bar", "aria-hidden": "true"});
+    ((props.progress || {}).segments || []).forEach(function (seg) {
+      var part = el("span", {"class": "progress-seg status-" + seg.status});
+      part.style.flexGrow = String(seg.count);
+      bar.appendChild(part);
+    });
+    box.appendChild(bar);
+    box.appendChild(el("p", {"class": "progress-text", text: props.progress_text || ""}));
+    return box;
   }
 
   function fillPanel(props, S) {
@@ -43,30 +66,45 @@
     var heading = el("h2", {text: props.name, tabindex: "-1", "class": "panel-title"});
     panel.appendChild(heading);
     panel.appendChild(el("p", {text: props.municipality.name + (S.municipality_suffix || "")}));
+    if (props.year) { panel.appendChild(el("p", {"class": "as-of", text: (S.as_of || "") + " " + props.as_of})); }
     if (props.approximation) { panel.appendChild(el("p", {"class": "note", text: S.approximation || ""})); }
-    var list = el("ul", {"class": "panel-promises"});
-    (props.promises || []).forEach(function (p) {
-      list.appendChild(el("li", {}, [el("a", {href: "/promise/" + encodeURIComponent(p.slug), text: p.title}),
-                                     document.createTextNode(" (" + period(p.period) + ")")]));
-    });
-    panel.appendChild(el("h3", {text: S.promises || "Medborgarlöften"}));
-    panel.appendChild(list.childNodes.length ? list : el("p", {text: S.no_promise || ""}));
+    var shown = props.current_promise || props.last_promise;
     if (props.current_promise) {
-      panel.appendChild(el("h3", {text: (S.status_in || "") + " " + props.current_promise.title}));
-      var counts = el("ul", {"class": "panel-counts"});
-      Object.keys(props.status_counts).forEach(function (k) {
-        var n = props.status_counts[k];
-        if (n) {
-          counts.appendChild(el("li", {}, [el("span", {"class": "status status-" + k, text: (S.status_labels || {})[k] || k}),
-                                           document.createTextNode(" " + n)]));
-        }
+      panel.appendChild(el("h3", {text: S.in_force || ""}));
+    } else if (props.last_promise) {
+      panel.appendChild(el("p", {}, [el("strong", {text: S.none_in_force || ""})]));
+      panel.appendChild(el("h3", {text: S.last_promise || ""}));
+    } else {
+      panel.appendChild(el("p", {"class": "unknown", text: S.no_promise || ""}));
+    }
+    if (shown) {
+      panel.appendChild(el("p", {}, [el("a", {href: "/promise/" + encodeURIComponent(shown.slug), text: shown.title}),
+                                     document.createTextNode(" (" + promiseState(shown, S) + ")")]));
+      if (props.progress && props.progress.total) { panel.appendChild(progressBar(props)); }
+      var list = el("ul", {"class": "panel-commitments"});
+      (props.commitments || []).forEach(function (c) {
+        var key = c.key.split("/");
+        list.appendChild(el("li", {}, [
+          el("span", {"class": "status status-" + c.status, text: (S.status_labels || {})[c.status] || c.status}),
+          document.createTextNode(" "),
+          el("a", {href: "/promise/" + encodeURIComponent(key[0]) + "/commitment/" + encodeURIComponent(key[1]),
+                   text: c.title})]));
       });
-      panel.appendChild(counts);
-      panel.appendChild(el("p", {text: props.next_due ? (S.next_due || "") + " " + props.next_due
-                                                        : (S.no_next_due || "")}));
-      if (props.overdue_count) {
-        panel.appendChild(el("p", {"class": "overdue", text: (S.overdue || "") + " " + props.overdue_count}));
+      if (list.childNodes.length) { panel.appendChild(list); }
+      if (props.current_promise) {
+        panel.appendChild(el("p", {text: props.next_due ? (S.next_due || "") + " " + props.next_due
+                                                          : (S.no_next_due || "")}));
       }
+    }
+    var earlier = (props.promises || []).filter(function (p) { return !shown || p.slug !== shown.slug; });
+    if (earlier.length) {
+      var history = el("ul", {"class": "panel-promises"});
+      earlier.forEach(function (p) {
+        history.appendChild(el("li", {}, [el("a", {href: "/promise/" + encodeURIComponent(p.slug), text: p.title}),
+                                          document.createTextNode(" (" + promiseState(p, S) + ")")]));
+      });
+      panel.appendChild(el("h3", {text: S.promises || ""}));
+      panel.appendChild(history);
     }
     panel.appendChild(el("p", {}, [el("a", {"class": "panel-link", href: "/area/" + encodeURIComponent(props.slug),
                                             text: (S.open_area || "") + " " + props.name})]));
