@@ -1,0 +1,310 @@
+"""Normalised text to promise parts: commitments from lists and prose, each with why and how sure."""
+import re
+from dataclasses import dataclass, field
+
+from . import clauses, periods
+from .layout import Block, blocks
+from .structure import fold
+
+MAX_COMMITMENTS = 300  # a real promise has a few dozen at most
+_LOFTE = re.compile(r"l[oö]ften?\b|l[oö]ftet\b|medborgarl[oö]fte", re.IGNORECASE)
+_STATEMENT = re.compile(r"\blova(r|de)?\b|kommit overens|\btecknat\b|\benats\b|\bat(ar|og)\b|\bundertecknat"
+                        r"|\b(ska|skall|kommer)\b.*\b(arbeta|samverka|fokusera|verka)\b|\btagit fram\b")
+_CONFIDENCE = {"positive": 0.9, "neutral": 0.75, "weak": 0.6, "self": 0.7}
+
+
+class TooMuch(Exception):
+    """The document is far beyond what a promise document holds; refuse rather than churn."""
+
+
+@dataclass
+class Commitment:
+    text: str
+    start: int
+    end: int
+    confidence: float
+    why: str
+    responsible: str = "unspecified"
+    responsible_confidence: float = 0.0
+    responsible_why: str = ""
+    also: list = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    """The blocks of one promise (a page may hold several, one per dated heading)."""
+
+    blocks: list[Block]
+    heading: Block | None
+    years: tuple | None
+    commitments: list[Commitment] = field(default_factory=list)
+    rejected: list[tuple[str, int, int, str]] = field(default_factory=list)
+    statements: list[tuple[str, int, int]] = field(default_factory=list)
+    leads: list[Block] = field(default_factory=list)
+    themes: list[Block] = field(default_factory=list)
+    period: periods.Period | None = None
+    period_span: tuple | None = None
+
+    @property
+    def start(self) -> int:
+        return self.blocks[0].start
+
+    @property
+    def end(self) -> int:
+        return self.blocks[-1].end
+
+
+def promise_heading(b: Block) -> tuple | None:
+    """Years of a short line naming a promise ("Medborgarlöften i Mjölby kommun 2018-2019")."""
+    if b.kind == "item" or len(b.text) > 100 or len(b.text.split()) > 12 or not _LOFTE.search(b.text):
+        return None
+    if any(fold(w).strip(".,:") in clauses.FINITE for w in b.text.split()) and not b.text.endswith(":"):
+        return None  # a sentence about a promise ("Nytt medborgarlöfte kommer att tecknas 2018."), not its title
+    if re.search(r"uppf[oö]ljning", b.text, re.IGNORECASE) and not re.search(r"\bdel i\b", b.text):
+        return None
+    return periods.heading_years(b.text)
+
+
+def split_parts(bl: list[Block]) -> list[Part]:
+    """One part per dated promise heading with a new period; text before the first joins the first."""
+    parts: list[Part] = []
+    current: Part | None = None
+    for b in bl:
+        years = promise_heading(b)
+        if years and current is not None and current.years is None:
+            current.heading, current.years = b, years  # the intro before the first dated heading joins it
+        elif years and (current is None or years != current.years):
+            current = Part([], b, years)
+            parts.append(current)
+        if current is None:
+            current = Part([], None, None)
+            parts.append(current)
+        current.blocks.append(b)
+    return parts or [Part([], None, None)]
+
+
+def read(text: str) -> list[Part]:
+    """The promise parts of a normalised document, with their commitments."""
+    bl = blocks(text)
+    if sum(1 for b in bl if b.kind == "item") > 20 * MAX_COMMITMENTS:
+        raise TooMuch(f"{sum(1 for b in bl if b.kind == 'item')} list items")
+    parts = split_parts(bl)
+    we = _we_roles(text)
+    for part in parts:
+        _read_part(part, we)
+        if len(part.commitments) > MAX_COMMITMENTS:
+            raise TooMuch(f"more than {MAX_COMMITMENTS} commitments")
+    return parts
+
+
+def _we_roles(text: str) -> set[str]:
+    """Who "vi" is: the police alone on a police page ("polisens medborgarlöfte"), else both parties."""
+    f = fold(text)
+    if re.search(r"\bpolisens (medborgar)?loften?\b|\blokalpolisomrade \w+s medborgarloften?\b", f):
+        return {"police"}
+    return {"police", "municipality"}
+
+
+def _lists(part: Part) -> list[list[Block]]:
+    out: dict[int, list[Block]] = {}
+    for b in part.blocks:
+        if b.kind == "item":
+            out.setdefault(b.list_id, []).append(b)
+    return list(out.values())
+
+
+def _theme(b: Block) -> bool:
+    """A short verb-less line grouping what follows ("Polisiärt arbete", "Förstärkt arbete mot narkotika")."""
+    words = [fold(w).strip(".,:()") for w in b.text.split()]
+    return (b.kind in ("heading", "para") and len(words) <= 12 and not b.text.endswith(":")
+            and not any(w in clauses.FINITE for w in words) and promise_heading(b) is None
+            and clauses.lead_kind(b.text) not in ("positive", "negative"))
+
+
+def _lead(part: Part, first: Block, leads: dict) -> tuple[Block | None, str]:
+    """The line that introduces a list and its kind, skipping theme lines; a sibling list shares its lead."""
+    idx = part.blocks.index(first)
+    for b in reversed(part.blocks[:idx]):
+        if b.kind == "item":
+            return leads.get(b.list_id, (None, "none"))
+        if b.kind == "rule":
+            return None, "none"
+        if promise_heading(b) is not None:
+            return b, "positive" if clauses.lead_kind(b.text) == "positive" else "weak"
+        if _theme(b):
+            part.themes.append(b)
+            continue
+        kind = clauses.lead_kind(b.text)
+        if kind == "negative" and b.kind == "para" and not b.text.endswith(":"):
+            kind = "weak"  # a description before a list does not introduce it
+        return b, kind
+    return None, "none"
+
+
+def _action_like(text: str) -> bool:
+    f = fold(text)
+    kind, _ = clauses.subject(clauses.sentences(text)[0] if clauses.sentences(text) else text)
+    first = f.split()[0] if f.split() else ""
+    return bool(re.search(r"\b(ska|skall|kommer att|lovar)\b", f)) or kind == "actor" or first.endswith("a")
+
+
+def _self_standing(text: str) -> bool:
+    """Names who acts and what they will do: a commitment whatever introduces it."""
+    kind, _ = clauses.subject(clauses.sentences(text)[0] if clauses.sentences(text) else text)
+    return kind == "actor" and bool(re.search(r"\b(ska|skall|kommer|lovar)\b", fold(text)))
+
+
+def _read_part(part: Part, we: set[str]):
+    leads: dict[int, tuple] = {}
+    lists = _lists(part)
+    for items in lists:
+        leads[items[0].list_id] = _lead(part, items[0], leads)
+    strong = any(k in ("positive", "neutral") for _, k in leads.values())
+    context = {fold(s) for b in part.blocks if b.kind == "para" for s in clauses.sentences(b.text)}
+    statement_roles = _statements(part)
+    for items in lists:
+        lead, kind = leads[items[0].list_id]
+        if lead is not None and lead not in part.leads:
+            part.leads.append(lead)
+        for it in items:
+            why = _judge(it, kind, strong, items, context)
+            if why.startswith("not:"):
+                part.rejected.append((it.text, it.start, it.end, why[4:].strip()))
+                continue
+            level = "self" if why.startswith("names who acts") else kind
+            c = Commitment(it.text, it.start, it.end, _CONFIDENCE.get(level, 0.6), why)
+            _responsible(c, lead, statement_roles, we)
+            part.commitments.append(c)
+    _prose(part, leads, strong, statement_roles, we)
+    part.commitments.sort(key=lambda c: c.start)
+
+
+def _judge(it: Block, kind: str, strong: bool, items: list[Block], context: set[str]) -> str:
+    lead_text = {"positive": "a list introduced as what is promised", "neutral": "a list introduced by a “:” line",
+                 "weak": "a list under the promise's heading", "none": "a list without an introduction"}
+    if kind == "negative":
+        return "not: the list's introduction names goals, problems, methods or results"
+    trap = clauses.trap(it.text)
+    if trap:
+        return "not: " + trap
+    if fold(it.text.rstrip(".")) + "." in context or fold(it.text) in context:
+        return "not: repeats a sentence of the surrounding description"
+    if len(items) == 1 and len(it.text.split()) <= 3 and not _action_like(it.text):
+        return "not: a lone title (an accordion or a link)"
+    if kind in ("positive", "neutral"):
+        return lead_text[kind]
+    if _self_standing(it.text) and (not strong or kind != "weak" or all(_self_standing(x.text) for x in items)):
+        return "names who acts and what they will do"
+    if not strong and sum(_action_like(x.text) for x in items) * 2 > len(items) and kind == "weak":
+        return lead_text[kind]
+    return "not: " + ("headlines of the promise; its commitments are listed elsewhere" if strong
+                      else "no introduction says these are commitments")
+
+
+def _statements(part: Part) -> set[str]:
+    """Sentences that say who promises ("X och Y lovar att …"); their actors stand behind unassigned items."""
+    roles = set()
+    for b in part.blocks:
+        if b.kind == "item":
+            continue
+        pos = 0
+        for s in clauses.sentences(b.text):
+            found = b.text.find(s, pos)
+            pos = max(pos, found)
+            if _STATEMENT.search(fold(s)) and clauses.actors(s):
+                part.statements.append((s, b.start + max(found, 0), b.start + max(found, 0) + len(s)))
+                roles |= clauses.actors(s)
+    return roles
+
+
+def _responsible(c: Commitment, lead: Block | None, statement_roles: set[str], we: set[str]):
+    roles, other, kind = clauses.own_actors(c.text)
+    if "we" in roles:
+        roles = (roles - {"we"}) | we
+    if roles:
+        _set(c, roles, 0.9, "named in the commitment")
+        if other:
+            c.also.append(other)
+    elif other:
+        c.responsible, c.responsible_confidence, c.responsible_why = other, 0.8, "the organisation the commitment names"
+    elif kind == "nonactor":
+        if re.search(r"\bgemensam", fold(c.text)):
+            _set(c, {"police", "municipality"}, 0.6, "“gemensam” and no other actor")
+        else:
+            c.responsible, c.responsible_confidence = "unspecified", 0.5
+            c.responsible_why = "the commitment's subject is not one of the parties"
+    else:
+        lead_roles, lead_other = set(), ""
+        if lead is not None:
+            lead_roles = clauses.actors(lead.text)
+            if re.search(r"\bvi\b", fold(lead.text)):
+                lead_roles |= we
+            k, phrase = clauses.subject(lead.text)
+            if not lead_roles and k == "actor" and not clauses.actors(phrase):
+                lead_other = phrase
+        if lead_roles:
+            _set(c, lead_roles, 0.8, f"from the introduction “{lead.text[:60]}”")
+        elif lead_other:
+            c.responsible, c.responsible_confidence = lead_other, 0.75
+            c.responsible_why = f"from the introduction “{lead.text[:60]}”"
+        elif statement_roles:
+            _set(c, statement_roles, 0.6, "from the sentence that says who promises")
+        else:
+            c.responsible, c.responsible_confidence, c.responsible_why = "unspecified", 0.4, "no actor named"
+
+
+def _set(c: Commitment, roles: set[str], confidence: float, why: str):
+    if {"police", "municipality"} <= roles:
+        c.responsible = "both"
+    else:
+        c.responsible = "police" if "police" in roles else "municipality"
+    c.responsible_confidence, c.responsible_why = confidence, why
+
+
+def _prose(part: Part, leads: dict, strong: bool, statement_roles: set[str], we: set[str]):
+    """Paragraphs that promise: under an action heading, right after a list of commitments, or the only text."""
+    accepted_lists = {b.list_id for b in part.blocks if b.kind == "item"
+                      and any(c.start == b.start for c in part.commitments)}
+    section_positive, after_list = False, False
+    only_text = part.years is not None and not part.commitments
+    for b in part.blocks:
+        if b.kind == "item":
+            after_list = b.list_id in accepted_lists
+            continue
+        if b.kind == "rule" or promise_heading(b) is not None:
+            section_positive, after_list = False, False
+            continue
+        if b.kind == "heading" or b.text.endswith(":"):
+            section_positive = clauses.lead_kind(b.text) == "positive" and not b.text.endswith(":")
+            after_list = False
+            continue
+        if not (section_positive or after_list or only_text):
+            continue
+        for text, start, end in _groups(b, any_subject=section_positive):
+            c = Commitment(text, start, end, 0.7 if section_positive else 0.6,
+                           "a paragraph under an action heading" if section_positive
+                           else "a promising paragraph after the commitments" if after_list
+                           else "a promising sentence (the promise has no list)")
+            _responsible(c, None, statement_roles, we)
+            part.commitments.append(c)
+
+
+def _groups(b: Block, any_subject: bool):
+    """Runs of sentences that each start with someone who will act, followed by sentences about it."""
+    out, current, pos = [], None, 0
+    for s in clauses.sentences(b.text):
+        at = b.text.find(s, pos)
+        pos = at + len(s)
+        f = fold(s)
+        kind, _ = clauses.subject(s)
+        modal = clauses.main_verb(s) in clauses.MODAL
+        stop = clauses.is_follow_up(s) and not modal or clauses.trap(s) or re.match(r"(malet|syftet)\b", f)
+        starts = modal and (kind == "actor" or any_subject) and not clauses.is_follow_up(s) and not stop
+        if starts and (current is None or kind == "actor"):
+            current = [at, pos]
+            out.append(current)
+        elif current is not None and not stop and kind != "actor":
+            current[1] = pos
+        else:
+            current = None
+    return [(" ".join(b.text[a:z].split()), b.start + a, b.start + z) for a, z in out]
