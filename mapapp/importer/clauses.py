@@ -14,10 +14,10 @@ FINITE = set("""ska skall kommer kan bor far maste vill lovar lovade atar atog a
 genomfor genomforde arbetar samverkar traffas ser atgardar bidrar verkar deltar fortsatter erbjuder informerar
 utfor prioriterar besoker finns offentliggor ansvarar innebar betyder handlar syftar bygger galler loper tar gor
 jobbar satsar utvecklar planerar genomfors halls tas ges beslutade fanns tog gjorde upplevs visar bedoms
-redovisas foljs utvarderas leder""".split())
+redovisas foljs utvarderas leder utgar grundar baseras genomfordes""".split())
 MODAL = {"ska", "skall", "kommer", "lovar", "lovade", "atar", "atog", "vill"}
 _FRONTED = set("""under i for genom med vid dessutom darfor utifran efter inom pa till fran nar som ocksa aven sedan
-tillsammans enligt bland det detta da har nu gemensamt aktivt varje gallande""".split())
+tillsammans enligt bland det detta da har nu gemensamt varje gallande sa""".split())
 _ADVERBS = {"aven", "ocksa", "gemensamt", "tillsammans", "sarskilt", "darfor", "aktivt", "fortsatt", "dessutom"}
 _SUBORDINATE = re.compile(r"^(genom att|for att|nar|om|eftersom|da|utifran)\b")
 _NOUN_STOP = {"inom", "i", "for", "med", "fran", "pa", "av", "mellan", "om", "som", "vid", "kring", "under", "till"}
@@ -78,8 +78,12 @@ def subject(sentence: str) -> tuple[str, str]:
         phrase = " ".join(after)
     else:
         phrase = sentence[:words[verb][1]].strip(" ,")
-        # A verb inside a relative or infinitive clause ("Öka närvaron … som upplevs …") has no subject here.
-        if re.search(r"\b(som|dar|att|vilket|vilka)\b", fold(phrase)) or len(phrase.split()) > 8:
+        # A verb inside a relative or infinitive clause ("Öka närvaron … som upplevs …") has no subject
+        # here; "Medborgare som blivit utsatta … ska" has one, the noun before "som".
+        rel = re.search(r"\b(som|dar|att|vilket|vilka)\b", fold(phrase))
+        if rel and len(fold(phrase)[:rel.start()].split()) <= 2 and rel.group(1) == "som":
+            phrase = phrase[:rel.start()]
+        elif rel or len(phrase.split()) > 12:
             return "none", ""
     head = []
     for w in phrase.split():
@@ -128,7 +132,7 @@ def own_actors(text: str) -> tuple[set[str], str, str]:
         m = re.search(r"\b(?:ses over|atgardas|genomfors|utfors|tas fram)\b.*\bav (kommunen|polisen)\b", f)
         if m:
             roles |= actors(m.group(1))
-    if not roles and kind == "none" and re.match(r"polisiar", fold(text)):
+    if not roles and kind == "none" and re.match(r"(\w+ )?polisiar", fold(text)):
         roles.add("police")  # "Polisiär närvaro på utvalda platser"
     return roles, other, kind
 

@@ -4,7 +4,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 GEODATA = Path(__file__).resolve().parents[2] / "geodata"
@@ -85,6 +85,11 @@ class Gazetteer:
                     self.part.setdefault(" ".join(core), []).append(p)
         self.municipality_by_name = {fold(m["name"]): m for m in municipalities}
 
+    @cached_property
+    def municipality_words(self) -> frozenset:
+        """Words of the municipalities' names, folded ("malung", "salen", "upplands")."""
+        return frozenset(w for m in self.municipalities for w in fold(m["name"]).split())
+
     def place_words(self) -> set[str]:
         """Every word of every place and municipality name, lower case (for OCR repair: never "fix" these)."""
         words = set()
@@ -105,6 +110,13 @@ class Gazetteer:
             found = self._lookup(form, kind, why, codes)
             if found:
                 return found
+        if "/" in mention:  # "Berga/Funkabo": one named area of two places; each is only a candidate
+            for piece in mention.split("/"):
+                found = self.match(piece, municipality_codes)
+                if found:
+                    found.kind, found.confidence = "candidate", min(found.confidence, 0.5)
+                    found.reason = f"“{piece.strip()}” of “{mention}”: " + found.reason
+                    return found
         return None
 
     def _lookup(self, form: str, kind: str, why: str, codes: set) -> Match | None:

@@ -160,3 +160,16 @@ def _paragraph(lines, i, ocr_bullets):
         if ln.text.endswith(":"):
             break
     return j, Block("para", first.start, end, _join(parts), first.indent)
+
+
+def locate(text: str, near: int, snippet: str) -> tuple[int, int]:
+    """Where a joined snippet stands in the text it was read from (line breaks and hyphenation aside)."""
+    words = snippet.split()
+    if not words:
+        return near, near
+    pattern = r"[\s\-]*".join(re.escape(w) if k == 0 else r"\s*".join(map(re.escape, w)) if len(w) < 2
+                              else re.escape(w[0]) + r"(?:-\s*)?" + r"(?:-\s*)?".join(map(re.escape, w[1:]))
+                              for k, w in enumerate(words))
+    window_start = max(0, near - 200)
+    m = re.compile(pattern).search(text, window_start, near + 4 * len(snippet) + 400)
+    return (m.start(), m.end()) if m else (near, near + len(snippet))

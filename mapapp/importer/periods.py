@@ -84,7 +84,7 @@ def find(text: str, heading: bool = False) -> Period | None:
         if first and first.start() < m.start():
             return Period(re.search(_Y, first.group()).group(), m.group("x"), (first.start(), m.end()), 0.8,
                           "extended")
-    m = re.search(rf"(?<![\d-])({_Y})(?![\d-])", f) if heading else _UNDER.search(f)
+    m = re.search(rf"(?<![\d-])(?<!fran )(?<!till )({_Y})(?![\d-])", f) if heading else _UNDER.search(f)
     if m:
         year = m.group(1) if heading else m.group("u")
         return Period(year, year, (m.start(), m.end()), 0.8, "one year")

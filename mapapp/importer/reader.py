@@ -3,7 +3,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import clauses, periods
-from .layout import Block, blocks
+from .layout import Block, blocks, locate
 from .structure import fold
 
 MAX_COMMITMENTS = 300  # a real promise has a few dozen at most
@@ -56,7 +56,14 @@ class Part:
 
 def promise_heading(b: Block) -> tuple | None:
     """Years of a short line naming a promise ("Medborgarlöften i Mjölby kommun 2018-2019")."""
-    if b.kind == "item" or len(b.text) > 100 or len(b.text.split()) > 12 or not _LOFTE.search(b.text):
+    if b.kind == "item":
+        return None
+    first = clauses.sentences(b.text)[0] if b.kind == "para" and clauses.sentences(b.text) else b.text
+    if first != b.text:  # "Lokalpolisområde Nackas medborgarlöften 2022. I lokalpolisområde Nacka …"
+        if len(first.split()) > 8 or re.search(r"\bsom\b", first):
+            return None
+        return promise_heading(Block("heading", b.start, b.start + len(first), first))
+    if len(b.text) > 100 or len(b.text.split()) > 12 or not _LOFTE.search(b.text):
         return None
     if any(fold(w).strip(".,:") in clauses.FINITE for w in b.text.split()) and not b.text.endswith(":"):
         return None  # a sentence about a promise ("Nytt medborgarlöfte kommer att tecknas 2018."), not its title
@@ -71,9 +78,10 @@ def split_parts(bl: list[Block]) -> list[Part]:
     current: Part | None = None
     for b in bl:
         years = promise_heading(b)
+        whole = b.kind == "heading" or len(clauses.sentences(b.text)) == 1
         if years and current is not None and current.years is None:
             current.heading, current.years = b, years  # the intro before the first dated heading joins it
-        elif years and (current is None or years != current.years):
+        elif years and whole and (current is None or years != current.years):
             current = Part([], b, years)
             parts.append(current)
         if current is None:
@@ -91,7 +99,7 @@ def read(text: str) -> list[Part]:
     parts = split_parts(bl)
     we = _we_roles(text)
     for part in parts:
-        _read_part(part, we)
+        _read_part(part, we, text)
         if len(part.commitments) > MAX_COMMITMENTS:
             raise TooMuch(f"more than {MAX_COMMITMENTS} commitments")
     return parts
@@ -154,7 +162,7 @@ def _self_standing(text: str) -> bool:
     return kind == "actor" and bool(re.search(r"\b(ska|skall|kommer|lovar)\b", fold(text)))
 
 
-def _read_part(part: Part, we: set[str]):
+def _read_part(part: Part, we: set[str], doc: str):
     leads: dict[int, tuple] = {}
     lists = _lists(part)
     for items in lists:
@@ -175,7 +183,7 @@ def _read_part(part: Part, we: set[str]):
             c = Commitment(it.text, it.start, it.end, _CONFIDENCE.get(level, 0.6), why)
             _responsible(c, lead, statement_roles, we)
             part.commitments.append(c)
-    _prose(part, leads, strong, statement_roles, we)
+    _prose(part, leads, strong, statement_roles, we, doc)
     part.commitments.sort(key=lambda c: c.start)
 
 
@@ -261,7 +269,7 @@ def _set(c: Commitment, roles: set[str], confidence: float, why: str):
     c.responsible_confidence, c.responsible_why = confidence, why
 
 
-def _prose(part: Part, leads: dict, strong: bool, statement_roles: set[str], we: set[str]):
+def _prose(part: Part, leads: dict, strong: bool, statement_roles: set[str], we: set[str], doc: str):
     """Paragraphs that promise: under an action heading, right after a list of commitments, or the only text."""
     accepted_lists = {b.list_id for b in part.blocks if b.kind == "item"
                       and any(c.start == b.start for c in part.commitments)}
@@ -280,7 +288,7 @@ def _prose(part: Part, leads: dict, strong: bool, statement_roles: set[str], we:
             continue
         if not (section_positive or after_list or only_text):
             continue
-        for text, start, end in _groups(b, any_subject=section_positive):
+        for text, start, end in _groups(b, any_subject=section_positive, doc=doc):
             c = Commitment(text, start, end, 0.7 if section_positive else 0.6,
                            "a paragraph under an action heading" if section_positive
                            else "a promising paragraph after the commitments" if after_list
@@ -289,7 +297,7 @@ def _prose(part: Part, leads: dict, strong: bool, statement_roles: set[str], we:
             part.commitments.append(c)
 
 
-def _groups(b: Block, any_subject: bool):
+def _groups(b: Block, any_subject: bool, doc: str):
     """Runs of sentences that each start with someone who will act, followed by sentences about it."""
     out, current, pos = [], None, 0
     for s in clauses.sentences(b.text):
@@ -307,4 +315,8 @@ def _groups(b: Block, any_subject: bool):
             current[1] = pos
         else:
             current = None
-    return [(" ".join(b.text[a:z].split()), b.start + a, b.start + z) for a, z in out]
+    found = []
+    for a, z in out:
+        text = " ".join(b.text[a:z].split())
+        found.append((text, *locate(doc, b.start + a, text)))
+    return found
