@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 from .. import PROJECT_ROOT
+from . import gazetteer
 from .extract import UnreadableDocument, extract_text
 from .lexicon import Vocabulary, vocabulary
 from .normalise import normalise
@@ -66,7 +67,9 @@ def import_document(data: bytes, filename: str, known_areas: dict, vocab: Vocabu
         known = _clean_known(known_areas)
         vocab = vocab if vocab is not None else vocabulary(str(PROJECT_ROOT / "geodata"))
         names = [info.get("name", "") for info in known.values()]
-        norm = normalise(extracted.text, vocab, [w for n in names for w in n.split()])
+        gaz = gazetteer.load()
+        norm = normalise(extracted.text, vocab, [w for n in names for w in n.split()] + sorted(gaz.place_words()),
+                         [m["name"] for m in gaz.municipalities])
         result.normalised_text = norm.text
         result.account.append(f"Read {len(extracted.text)} characters of {extracted.kind}"
                               + (f" ({'; '.join(extracted.notes)})" if extracted.notes else "") + ".")

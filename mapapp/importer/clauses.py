@@ -185,6 +185,9 @@ def trap(text: str) -> str | None:
         return "a link text"
     if re.match(r"[A-ZÅÄÖ]{2,}\w*\s*[-–—:=]", text.strip()):
         return "explains a term"
+    if re.search(r",\s*(sager|sa|berattar|menar)\s+([A-ZÅÄÖ]\w+|han|hon)\b", f + " ") or \
+            re.search(r"[,–-]\s*(sager|sa)\s+[A-ZÅÄÖ]", text):
+        return "a quotation in a news item"
     if re.search(r"\bhar (genomfort|genomforts|utforts|utfort|gjort|arbetat)\b", f) and \
             not re.search(r"\b(ska|skall|kommer att|lovar)\b", f):
         return "a result already achieved"

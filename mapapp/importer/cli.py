@@ -1,4 +1,5 @@
 """The `import-promise` and `compare-imports` commands."""
+import json
 from pathlib import Path
 
 import click
@@ -10,6 +11,9 @@ from ..errors import MapappError
 from . import import_document, known_areas_from_dataset, known_areas_from_session
 from .compare import compare_document, format_table
 from .lexicon import vocabulary
+from .extract import UnreadableDocument
+from .output import Refused, read_document
+from .scoring import THRESHOLDS, compare_directory, failures, format_report
 from .store import store_drafts
 
 
@@ -48,11 +52,13 @@ def format_draft(n: int, draft: dict) -> list[str]:
 @click.command("import-promise")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show the account and the drafts; write nothing.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"promises": [...]} with every field, its confidence and source span; write nothing.')
 @with_appcontext
-def import_promise_command(file, dry_run):
+def import_promise_command(file, dry_run, as_json):
     """Read a promise document (text, HTML or PDF) and store its drafts as unpublished promises.
 
-    Example: flask --app mapapp import-promise medborgarlofte.pdf --dry-run
+    Example: flask --app mapapp import-promise medborgarlofte.pdf --dry-run --json
     """
     from ..db import get_engine
     path = Path(file)
@@ -60,6 +66,13 @@ def import_promise_command(file, dry_run):
         data = path.read_bytes()
     except OSError as exc:
         raise click.ClickException(f"{file}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    if as_json:
+        try:
+            result = read_document(data, path.name, current_app.config["GEODATA_DIR"])
+        except (UnreadableDocument, Refused) as err:
+            raise click.ClickException(f"{path.name}: {getattr(err, 'message', None) or err}") from None
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
     with Session(get_engine()) as session:
         known = known_areas_from_session(session)
     result = import_document(data, path.name, known, vocabulary(current_app.config["GEODATA_DIR"]))
@@ -84,16 +97,41 @@ def import_promise_command(file, dry_run):
     click.echo(f"stored {len(slugs)} unpublished draft(s): {', '.join(slugs)}")
 
 
+def _truth_options(command):
+    for option, (key, direction) in reversed(THRESHOLDS.items()):
+        kind = int if direction == "max" else float
+        command = click.option("--" + option.replace("_", "-"), option, type=kind, default=None,
+                               help=f"Fail (exit 1) when {key} is {'above' if direction == 'max' else 'below'} this.")(command)
+    return command
+
+
 @click.command("compare-imports")
 @click.argument("directory", type=click.Path(file_okay=False, exists=True))
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
               help="Folder with the curated data files (default: the app's geodata/).")
+@click.option("--truth", "truth_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="A labelled truth.json: score every field per document and overall instead.")
+@click.option("--skip", multiple=True, help="A file of the truth to leave out (repeatable).")
+@_truth_options
 @with_appcontext
-def compare_imports_command(directory, data_dir):
+def compare_imports_command(directory, data_dir, truth_file, skip, **limits):
     """Import every file in DIRECTORY and compare the drafts with the curated promises, field by field.
 
     Example: flask --app mapapp compare-imports ../shared/seeds
+    Example: flask --app mapapp compare-imports tests/data/import-corpus --truth tests/data/import-corpus/truth.json
     """
+    if truth_file:
+        truth = json.loads(Path(truth_file).read_text(encoding="utf-8"))
+        geodata = data_dir or current_app.config["GEODATA_DIR"]
+        docs, overall, problems = compare_directory(
+            directory, truth, lambda data, name: read_document(data, name, geodata), skip)
+        click.echo(format_report(docs, overall), nl=False)
+        for line in problems:
+            click.echo(f"  problem: {line}")
+        missed = failures(overall, limits)
+        if missed:
+            raise click.ClickException("below the thresholds: " + "; ".join(missed))
+        return
     from .. import dataset
     data_dir = data_dir or current_app.config["GEODATA_DIR"]
     try:

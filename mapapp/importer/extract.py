@@ -47,7 +47,7 @@ def extract_text(data: bytes, filename: str = "") -> Extracted:
     text, notes = decode(data)
     if name.endswith(".pdf"):
         notes.append("named .pdf but has no PDF header; read as text")
-    if name.endswith((".html", ".htm", ".xhtml")) or _looks_like_html(text):
+    if name.endswith((".html", ".htm", ".xhtml")) and "<" in text or _looks_like_html(text):
         return Extracted(html_to_text(text), "html", notes)
     return Extracted(text, "text", notes)
 

@@ -73,6 +73,8 @@ def _heading_like(line: _Line, nxt: _Line | None, prev_open: bool) -> bool:
         return False
     if t.split()[-1].lower() in _RUNS_ON or not (t[0].isupper() or t[0].isdigit()):
         return False
+    if nxt is not None and nxt.text[:1].islower():
+        return False  # a sentence wrapped onto the next line
     return nxt is None or not nxt.text or nxt.text[0].isupper() or len(t) <= 60
 
 

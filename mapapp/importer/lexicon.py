@@ -196,3 +196,33 @@ def is_swedish(word: str) -> bool:
         return bool(sp.lookup(word))
     except Exception:  # spylls is strict about odd input; such a token is no known word
         return False
+
+
+_ENDINGS = ("", "s", "n", "en", "et", "na", "er", "ar", "or", "erna", "arna", "orna", "ens", "ets", "ns", "ts",
+            "t", "a", "e", "ade", "ad", "at", "de", "te", "r", "ande", "ende", "ning", "ningen", "ningar",
+            "ningarna", "are", "aste", "ast", "are", "as", "es", "ats", "ades", "ies", "ernas", "arnas", "ornas")
+
+
+@lru_cache(maxsize=100_000)
+def quick_known(word: str, compounds: bool = True) -> bool:
+    """A word the stems vouch for without affix rules: a stem plus a common ending, or two such joined.
+
+    Fast and conservative: a "no" here is asked of the full speller when it matters.
+    """
+    w = word.lower()
+    known = stems()
+    if not known:
+        return False
+
+    def simple(x: str) -> bool:
+        return any(x.endswith(e) and len(x) - len(e) >= 2 and x[:len(x) - len(e)] in known for e in _ENDINGS)
+
+    if simple(w):
+        return True
+    if not compounds:
+        return False
+    for cut in range(4, len(w) - 3):  # compounds: "kamera" + "övervakning", "trygghet" + "s" + "vandringar"
+        head, tail = w[:cut], w[cut:]
+        if (head in known or head.endswith("s") and head[:-1] in known) and len(tail) >= 5 and simple(tail):
+            return True
+    return False

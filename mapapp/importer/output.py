@@ -46,7 +46,8 @@ def read_text(original: str, geodata_dir: str | None = None, budget: Budget | No
                       f"(limit {MAX_TEXT_CHARS:,}); refused without reading")
     gaz = gazetteer.load(geodata_dir)
     from .lexicon import vocabulary
-    norm = normalise(original, vocabulary(geodata_dir), sorted(gaz.place_words()))
+    norm = normalise(original, vocabulary(geodata_dir), sorted(gaz.place_words()),
+                     [m["name"] for m in gaz.municipalities])
     budget.check("OCR repair")
     try:
         parts = read(norm.text)

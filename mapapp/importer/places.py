@@ -16,8 +16,8 @@ _CENTRAL = re.compile(rf"\b(?P<name>centrala\s+[{_UP}][\w-]+|(?:[{_UP}][\w-]+s?\
                       rf"|[{_UP}][\w-]+s?\s+(?:centrum|stadskärna|city|torg|resecentrum))\b")
 _GENERIC = re.compile(r"\b(?:i|på|vid|inom|runt|kring)\s+(?P<name>(?:den\s+centrala\s+)?(?:stadskärnan|innerstaden"
                       r"|stationsområdet|resecentrum|centralstationen))\b")
-_DISTRICTS = re.compile(rf"\b(?:stadsdelarna|områdena|stadsdelen|bostadsområdena|orterna|tätorterna)\s+"
-                        rf"(?P<name>[\w-]+(?:\s*,\s*[\w-]+)*\s+(?:och|samt)\s+[\w-]+)")
+_DISTRICTS = re.compile(r"\b(?:stadsdelarna|områdena|stadsdelen|bostadsområdena|orterna|tätorterna)\s+"
+                        r"(?P<name>[\w-]+(?:\s*,\s*[\w-]+)*\s+(?:och|samt)\s+[\w-]+)")
 _SPLIT = re.compile(r"\s*,\s*|\s+och\s+(?:i\s+)?|\s+samt\s+(?:i\s+)?")
 _NOT_PLACE = re.compile(r"\b(kommun|kommunen|stad|län|lokalpolisområde|polisen|sverige|lpo)\b", re.IGNORECASE)
 

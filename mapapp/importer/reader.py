@@ -150,10 +150,10 @@ def _lead(part: Part, first: Block, leads: dict) -> tuple[Block | None, str]:
 
 
 def _action_like(text: str) -> bool:
+    """Says that something will be done: a modal verb, or an infinitive first ("Genomföra …")."""
     f = fold(text)
-    kind, _ = clauses.subject(clauses.sentences(text)[0] if clauses.sentences(text) else text)
     first = f.split()[0] if f.split() else ""
-    return bool(re.search(r"\b(ska|skall|kommer att|lovar)\b", f)) or kind == "actor" or first.endswith("a")
+    return bool(re.search(r"\b(ska|skall|kommer att|lovar)\b", f)) or (first.endswith("a") and len(first) > 3)
 
 
 def _self_standing(text: str) -> bool:
@@ -175,7 +175,8 @@ def _read_part(part: Part, we: set[str], doc: str):
         if lead is not None and lead not in part.leads:
             part.leads.append(lead)
         for it in items:
-            why = _judge(it, kind, strong, items, context)
+            dated = part.years is not None or (lead is not None and lead.text.endswith(":"))
+            why = _judge(it, kind, strong, items, context, dated)
             if why.startswith("not:"):
                 part.rejected.append((it.text, it.start, it.end, why[4:].strip()))
                 continue
@@ -187,7 +188,7 @@ def _read_part(part: Part, we: set[str], doc: str):
     part.commitments.sort(key=lambda c: c.start)
 
 
-def _judge(it: Block, kind: str, strong: bool, items: list[Block], context: set[str]) -> str:
+def _judge(it: Block, kind: str, strong: bool, items: list[Block], context: set[str], dated: bool) -> str:
     lead_text = {"positive": "a list introduced as what is promised", "neutral": "a list introduced by a “:” line",
                  "weak": "a list under the promise's heading", "none": "a list without an introduction"}
     if kind == "negative":
@@ -203,7 +204,7 @@ def _judge(it: Block, kind: str, strong: bool, items: list[Block], context: set[
         return lead_text[kind]
     if _self_standing(it.text) and (not strong or kind != "weak" or all(_self_standing(x.text) for x in items)):
         return "names who acts and what they will do"
-    if not strong and sum(_action_like(x.text) for x in items) * 2 > len(items) and kind == "weak":
+    if not strong and sum(_action_like(x.text) for x in items) * 2 > len(items) and kind == "weak" and dated:
         return lead_text[kind]
     return "not: " + ("headlines of the promise; its commitments are listed elsewhere" if strong
                       else "no introduction says these are commitments")

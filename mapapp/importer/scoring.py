@@ -218,3 +218,27 @@ def compare_directory(directory, truth: dict, reader, skip=()) -> tuple[list[Doc
             result = {"promises": []}
         docs.append(score_document(name, result, truth[name]))
     return docs, summary(docs), problems
+
+
+THRESHOLDS = {  # option name -> (summary key, direction)
+    "min_commitment_precision": ("commitments_precision", "min"),
+    "min_commitment_recall": ("commitments_recall", "min"),
+    "min_period_exact": ("periods_exact", "min"),
+    "min_area_precision": ("areas_precision", "min"),
+    "min_area_recall": ("areas_recall", "min"),
+    "min_responsible": ("responsible", "min"),
+    "min_follow_up": ("follow_up_rule", "min"),
+    "max_not_promise_drafted": ("not_promise_drafted", "max"),
+}
+
+
+def failures(s: dict, limits: dict) -> list[str]:
+    """The thresholds the scores miss, one line each (an empty list: all met)."""
+    out = []
+    for option, value in limits.items():
+        if value is None:
+            continue
+        key, direction = THRESHOLDS[option]
+        if (direction == "min" and s[key] < value) or (direction == "max" and s[key] > value):
+            out.append(f"{key} {s[key]:.2f} is {'below' if direction == 'min' else 'above'} {value}")
+    return out
