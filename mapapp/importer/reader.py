@@ -79,7 +79,10 @@ def split_parts(bl: list[Block]) -> list[Part]:
     for b in bl:
         years = promise_heading(b)
         whole = b.kind == "heading" or len(clauses.sentences(b.text)) == 1
-        if years and current is not None and current.years is None:
+        if years and current is None:
+            current = Part([], b, years)
+            parts.append(current)
+        elif years and current.years is None:
             current.heading, current.years = b, years  # the intro before the first dated heading joins it
         elif years and whole and (current is None or years != current.years):
             current = Part([], b, years)
@@ -126,7 +129,7 @@ def _theme(b: Block) -> bool:
     words = [fold(w).strip(".,:()") for w in b.text.split()]
     return (b.kind in ("heading", "para") and len(words) <= 12 and not b.text.endswith(":")
             and not any(w in clauses.FINITE for w in words) and promise_heading(b) is None
-            and clauses.lead_kind(b.text) not in ("positive", "negative"))
+            and clauses.lead_kind(b.text) not in ("positive", "negative") and clauses.trap(b.text) is None)
 
 
 def _lead(part: Part, first: Block, leads: dict) -> tuple[Block | None, str]:
@@ -198,7 +201,8 @@ def _judge(it: Block, kind: str, strong: bool, items: list[Block], context: set[
         return "not: " + trap
     if fold(it.text.rstrip(".")) + "." in context or fold(it.text) in context:
         return "not: repeats a sentence of the surrounding description"
-    if len(items) == 1 and len(it.text.split()) <= 3 and not _action_like(it.text):
+    if len(items) == 1 and len(it.text.split()) <= 3 and not _action_like(it.text) \
+            and not it.text.endswith(".") and kind not in ("positive", "neutral"):
         return "not: a lone title (an accordion or a link)"
     if kind in ("positive", "neutral"):
         return lead_text[kind]
