@@ -7,6 +7,7 @@ from .extract import UnreadableDocument, extract_text
 from .lexicon import Vocabulary, vocabulary
 from .normalise import normalise
 from .parse import parse
+from .reader import TooMuch, check_size
 
 __all__ = ["ImportResult", "UnreadableDocument", "import_document", "known_areas_from_dataset",
            "known_areas_from_session"]
@@ -63,6 +64,12 @@ def import_document(data: bytes, filename: str, known_areas: dict, vocab: Vocabu
         result.account = [f"Could not read {filename or 'the file'}: {err.message}.", "No draft."]
         return result
     result.original_text, result.kind = extracted.text, extracted.kind
+    try:
+        check_size(extracted.text)
+    except TooMuch as err:
+        result.unreadable = f"{err}; far beyond any promise document, refused without reading it"
+        result.account = [f"Refused {filename or 'the file'}: {result.unreadable}.", "No draft."]
+        return result
     try:
         known = _clean_known(known_areas)
         vocab = vocab if vocab is not None else vocabulary(str(PROJECT_ROOT / "geodata"))

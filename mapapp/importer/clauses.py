@@ -185,7 +185,7 @@ def trap(text: str) -> str | None:
         return "a link text"
     if re.match(r"[A-ZÅÄÖ]{2,}\w*\s*[-–—:=]", text.strip()):
         return "explains a term"
-    if re.search(r",\s*(sager|sa|berattar|menar)\s+\w+", f):
+    if re.search(r",\s*(sager|sade|berattar|menar)\s+\w+", f):
         return "a quotation in a news item"
     if re.search(r"\bhar (genomfort|genomforts|utforts|utfort|gjort|arbetat)\b", f) and \
             not re.search(r"\b(ska|skall|kommer att|lovar)\b", f):

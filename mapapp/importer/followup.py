@@ -70,9 +70,11 @@ _GENERIC = ("polis", "kommun", "medbor", "tillsa", "samver", "genomf", "arbeta",
 def _counts(f: str) -> dict[str, int]:
     """{noun stem: number} for "fyra krogtillsyner", "4 stycken krogtillsyner", "ett hundratal fotpatrulleringar"."""
     out = {}
-    for m in re.finditer(r"\b(\d+|" + "|".join(_NUMBERS) + r")\s+(?:stycken\s+|st\s+)?(?:\w+\s+)?(\w{5,})", f):
-        n = m.group(1)
-        out[m.group(2)[:7]] = int(n) if n.isdigit() else _NUMBERS[n]
+    for m in re.finditer(r"\b(\d+|" + "|".join(_NUMBERS) + r")\s+(?:stycken\s+|st\s+)?(\w{3,})(?:\s+(\w{5,}))?", f):
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1)]
+        for word in m.groups()[1:]:  # the noun, or the noun after an adjective ("tre riktade insatser")
+            if word:
+                out.setdefault(word[:7], n)
     return out
 
 

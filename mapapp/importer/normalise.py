@@ -15,6 +15,7 @@ _CLEANUP = re.compile(
 _TOKEN = re.compile(r"(?:[^\W_]|&(?=[^\W\d_]))+")
 _FOOTNOTE = re.compile(r"(?<=[0-9])[!¹²³](?=[ \n])")
 _OCR_BULLET = re.compile(r"^([ ]*)([eo«»©°¢])(?=[ ]+[^\W\d_])", re.MULTILINE)
+_OCR_ONE = re.compile(r"^([ ]*)([lI]\s?\.)(?=\s)", re.MULTILINE)  # "l ." is "1." read by OCR
 _LONE_ONE = re.compile(r"(?:(?<=[^\W\d_] )|(?<=\) ))1(?=\s+[a-zåäö])")
 _DIACRITIC = re.compile(r"[åäöÅÄÖ]")
 _SUSPECT = re.compile(r"[^\W\d_][&16é][^\W\d_]|^&[^\W\d_]|[^\W\d_]é|é[^\W\d_]")
@@ -63,6 +64,7 @@ def normalise(original: str, vocab: Vocabulary, extra_words=(), municipalities=(
         return result
     edits = [Edit(m.start(), m.end(), "") for m in _FOOTNOTE.finditer(text1)]
     edits += [Edit(m.start(2), m.end(2), "•") for m in _OCR_BULLET.finditer(text1)]
+    edits += [Edit(m.start(2), m.end(2), "1.") for m in _OCR_ONE.finditer(text1)]
     edits += [Edit(m.start(), m.end(), "i") for m in _LONE_ONE.finditer(text1)]
     edited = {e.start for e in edits}  # tokens already handled by the edits above
     word_edits, corrections = _repair_words(text1, all_tokens, repairer, edited)

@@ -7,9 +7,8 @@ from . import followup, gazetteer, lexicon, periods, places
 from .extract import UnreadableDocument, extract_text
 from .gazetteer import fold
 from .normalise import normalise
-from .reader import TooMuch, read
+from .reader import MAX_COMMITMENTS, TooMuch, check_size, read
 
-MAX_TEXT_CHARS = 1_000_000  # a promise document is a few thousand words; a novel is no promise
 MAX_SECONDS = 30.0
 LOW = 0.6  # fields below this are listed in `review` for a person to check first
 
@@ -41,9 +40,10 @@ def read_document(data: bytes, filename: str = "", geodata_dir: str | None = Non
 def read_text(original: str, geodata_dir: str | None = None, budget: Budget | None = None) -> dict:
     """The same from text already extracted (HTML already turned into text)."""
     budget = budget or Budget()
-    if len(original) > MAX_TEXT_CHARS:
-        raise Refused(f"the text has {len(original):,} characters, far beyond any promise document "
-                      f"(limit {MAX_TEXT_CHARS:,}); refused without reading")
+    try:
+        check_size(original)
+    except TooMuch as exc:
+        raise Refused(f"{exc}: far beyond any promise document; refused without reading it") from None
     gaz = gazetteer.load(geodata_dir)
     from .lexicon import vocabulary
     norm = normalise(original, vocabulary(geodata_dir), sorted(gaz.place_words()),
@@ -52,7 +52,8 @@ def read_text(original: str, geodata_dir: str | None = None, budget: Budget | No
     try:
         parts = read(norm.text)
     except TooMuch as exc:
-        raise Refused(f"{exc}: far beyond a promise document (at most {300} commitments); refused") from None
+        raise Refused(f"{exc}: far beyond a promise document (at most {MAX_COMMITMENTS} commitments); "
+                      "refused") from None
     budget.check("reading the structure")
     text = norm.text
     report = bool(re.match(r"\s*[^\n]{0,80}uppf[oö]ljning", text, re.IGNORECASE))

@@ -7,6 +7,8 @@ from .layout import Block, blocks, locate
 from .structure import fold
 
 MAX_COMMITMENTS = 300  # a real promise has a few dozen at most
+MAX_TEXT_CHARS = 1_000_000  # a promise document is a few thousand words; a novel is no promise
+_LIST_LINE = re.compile(r"^\s*(?:[•·▪●◦‣∙○■□►✓*–—-]|\d{1,3}[.)])\s", re.MULTILINE)
 _LOFTE = re.compile(r"l[oö]ften?\b|l[oö]ftet\b|medborgarl[oö]fte", re.IGNORECASE)
 _STATEMENT = re.compile(r"\blova(r|de)?\b|kommit overens|\btecknat\b|\benats\b|\bat(ar|og)\b|\bundertecknat"
                         r"|\b(ska|skall|kommer)\b.*\b(arbeta|samverka|fokusera|verka)\b|\btagit fram\b")
@@ -94,8 +96,18 @@ def split_parts(bl: list[Block]) -> list[Part]:
     return parts or [Part([], None, None)]
 
 
+def check_size(text: str):
+    """Refuse at once what no promise document is: megabytes of text or thousands of list items."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise TooMuch(f"the text has {len(text):,} characters (limit {MAX_TEXT_CHARS:,})")
+    items = len(_LIST_LINE.findall(text))
+    if items > 10 * MAX_COMMITMENTS:
+        raise TooMuch(f"the text has {items:,} list items (limit {10 * MAX_COMMITMENTS:,})")
+
+
 def read(text: str) -> list[Part]:
     """The promise parts of a normalised document, with their commitments."""
+    check_size(text)
     bl = blocks(text)
     if sum(1 for b in bl if b.kind == "item") > 20 * MAX_COMMITMENTS:
         raise TooMuch(f"{sum(1 for b in bl if b.kind == 'item')} list items")
