@@ -4,7 +4,7 @@ import re
 from .structure import fold
 
 _W = r"[^\W\d_]"
-_POLICE = re.compile(r"\b(polisen|polis|poliser|polismyndigheten|polismyndighet|lokalpolisen|polisiar|polisiart"
+_POLICE = re.compile(r"\b(\w*polisen|\w*polis|\w*poliser|polismyndigheten|polismyndighet|lokalpolisen|polisiar\w*"
                      r"|lokalpolisomradet?|lpo|kommunpolis(en)?|polisens|polismyndighetens)\b")
 _MUNICIPAL = re.compile(r"\b(kommunen|kommun|kommunens|kommunala|staden|stad|socialtjansten?|skolan?|skolor"
                         r"|fritidsgard\w*|fritid|kommunstyrelsen|radet|brottsforebyggande radet|bra)\b")
@@ -15,6 +15,7 @@ genomfor genomforde arbetar samverkar traffas ser atgardar bidrar verkar deltar 
 utfor prioriterar besoker finns offentliggor ansvarar innebar betyder handlar syftar bygger galler loper tar gor
 jobbar satsar utvecklar planerar genomfors halls tas ges beslutade fanns tog gjorde upplevs visar bedoms
 redovisas foljs utvarderas leder utgar grundar baseras genomfordes stracker""".split())
+_NOT_VERBS = {"år", "åren", "års", "fär"}  # "år" folds to "ar" like "är"
 MODAL = {"ska", "skall", "kommer", "lovar", "lovade", "atar", "atog", "vill"}
 _FRONTED = set("""under i for genom med vid dessutom darfor utifran efter inom pa till fran nar som ocksa aven sedan
 tillsammans enligt bland det detta da har nu gemensamt varje gallande sa""".split())
@@ -36,6 +37,11 @@ _POSITIVE = re.compile(r"\blova(r|de)?\b|\bat(ar|og)\s+(sig|vi|oss)\b|\batagande
                        r"|\b(ska|skall|kommer)\b.*:$|^aktiviteter\b|^atgarder(na)?\b|\bdel i (\w+ )?(loftet|medborgarloftet)"
                        r"|\b(ska|skall) vi\b|\buppfyller\b.*\bgenom\b|\bsker genom\b|\bi samverkan:?$|\bvi lovar\b"
                        r"|\bhar (vi|parterna) (kommit overens om|enats om) att\b")
+
+
+# What was done, in the perfect: a report's results, not a promise ("har … genomfört", "har hållits").
+_RESULTS = re.compile(r"\bhar\s+(\w+\s+){0,10}?(genomfort|genomforts|utfort|utforts|gjort|gjorts|arbetat|hallit"
+                      r"|hallits|sanerats|forstarkts|gallrats|infort|inforts|anordnat|deltagit)\b")
 
 
 def actors(text: str) -> set[str]:
@@ -60,12 +66,14 @@ def subject(sentence: str) -> tuple[str, str]:
         cut = f.index(",") + 1
         return subject(sentence[cut:])
     words = _words(sentence)
-    folded = [fold(w).strip("()") for w, _, _ in words]
+    folded = [fold(w).strip("()") if w.lower() not in _NOT_VERBS else "" for w, _, _ in words]
     verb = next((k for k, w in enumerate(folded) if w in FINITE), None)
     if verb is None:
         return "none", ""
     if verb == 0 or folded[0] in _FRONTED:
         # Swedish puts the finite verb second: after a fronted phrase the subject follows the verb.
+        if re.search(r"\b(som|dar|att|vad|vilket)\b", " ".join(folded[:verb])):
+            return "none", ""  # the verb belongs to a clause inside the fronted phrase
         after = []
         for w, fw in zip([w for w, _, _ in words[verb + 1:]], folded[verb + 1:]):
             if fw in FINITE or fw in ("att", "for", "under", "i", "pa", "med", "genom") and after:
@@ -105,7 +113,8 @@ def main_verb(sentence: str) -> str | None:
     f = fold(sentence)
     if _SUBORDINATE.match(f) and "," in f:
         return main_verb(sentence[f.index(",") + 1:])
-    return next((w for w in (fold(x).strip("(),.") for x in sentence.split()) if w in FINITE), None)
+    return next((w for w in (fold(x).strip("(),.") for x in sentence.split() if x.lower() not in _NOT_VERBS)
+                 if w in FINITE), None)
 
 
 def own_actors(text: str) -> tuple[set[str], str, str]:
@@ -129,7 +138,7 @@ def own_actors(text: str) -> tuple[set[str], str, str]:
                 roles |= actors(m.group(3))
         for m in re.finditer(r"(?:^|\boch |\bsamt |, |\bdarfor )(polisen|kommunen|polis|kommun)\s+(ska|skall|kommer)\b", f):
             roles |= actors(m.group(1))
-        m = re.search(r"\b(?:ses over|atgardas|genomfors|utfors|tas fram)\b.*\bav (kommunen|polisen)\b", f)
+        m = re.search(r"\b\w+(?:as|ds|ts)\b.{0,60}\bav (kommunen|polisen|\w+s kommun)\b", f)  # passive + agent
         if m:
             roles |= actors(m.group(1))
     if not roles and kind == "none" and re.match(r"(\w+ )?polisiar", fold(text)):
@@ -146,14 +155,14 @@ def sentences(text: str) -> list[str]:
 def lead_kind(text: str) -> str:
     """How a line introduces what follows: "positive", "negative", "neutral" (a ":" line) or "weak"."""
     f = fold(text).strip()
-    if _NEGATIVE_HEAD.match(f):
+    if _NEGATIVE_HEAD.match(f) or _RESULTS.search(f):
         return "negative"
     if re.search(r"\bfoljande (\w+ )?medborgarloften?\b", f) and not re.search(r"\blova", f):
         return "weak"  # "… följande medborgarlöften:" lists the promise's headlines, not what is done
     if _POSITIVE.search(f):
         return "positive"
-    if actor_heading(text):
-        return "positive"
+    if actor_heading(text) or re.fullmatch(r"(det |)(medborgar)?loftet\s*:?|vara (medborgar)?loften\s*:?", f):
+        return "positive"  # "Polisen lovar", "Löftet": the heading over what is promised
     if _NEGATIVE.search(f) or _FOLLOW.search(f):
         return "negative"
     return "neutral" if f.endswith(":") else "weak"
@@ -183,12 +192,11 @@ def trap(text: str) -> str | None:
     if re.search(r"\.pdf\b|\blank till\b|^las (mer|vidare)\b|oppnas i nytt fonster", f) or \
             re.fullmatch(r"uppfoljning\b.{0,40}\d{4}.{0,20}", f):
         return "a link text"
-    if re.match(r"[A-ZÅÄÖ]{2,}\w*\s*[-–—:=]", text.strip()):
+    if re.match(r"[A-ZÅÄÖ]{2,}\w*\s*[-–—:=]", text.strip()) and not re.search(r"\b(ska|skall|kommer att|lovar)\b", f):
         return "explains a term"
     if re.search(r",\s*(sager|sade|berattar|menar)\s+\w+", f):
         return "a quotation in a news item"
-    if re.search(r"\bhar (genomfort|genomforts|utforts|utfort|gjort|arbetat)\b", f) and \
-            not re.search(r"\b(ska|skall|kommer att|lovar)\b", f):
+    if _RESULTS.search(f) and not re.search(r"\b(ska|skall|kommer att|lovar)\b", f):
         return "a result already achieved"
     action = re.search(r"\b(ska|skall|kommer|lovar|genom att|arbeta|genomfora|verka|oka|skapa|utveckla|"
                        r"samverka|erbjuda|motverka|bidra|sker)\b", f)

@@ -106,14 +106,38 @@ def blocks(text: str) -> list[Block]:
         i, block = _paragraph(lines, i, ocr_bullets)
         out.append(block)
         last_item_list = False
+    out = [piece for b in out for piece in _split_run_together(text, b)]
     for k, b in enumerate(out):
         b.index = k
     return out
 
 
+_RUN_TOGETHER = re.compile(r"(?<=[.!?])[ \t]+[-–•][ \t]+(?=[A-ZÅÄÖ])")
+
+
+def _split_run_together(text: str, b: Block) -> list[Block]:
+    """Two items a copy ran into one line ("… i nära relationer. - Vi ska tillsammans …") become two."""
+    if b.kind != "item":
+        return [b]
+    raw = text[b.start:b.end]
+    cuts = [m for m in _RUN_TOGETHER.finditer(raw)]
+    if not cuts:
+        return [b]
+    pieces, pos = [], 0
+    for m in cuts + [None]:
+        stop = m.start() if m else len(raw)
+        chunk = raw[pos:stop]
+        lead = len(chunk) - len(chunk.lstrip())
+        body = chunk.strip()
+        if body:
+            pieces.append(Block("item", b.start + pos + lead, b.start + pos + lead + len(body),
+                                _join([ln.strip() for ln in body.split("\n") if ln.strip()]), b.indent, b.list_id))
+        pos = m.end() if m else len(raw)
+    return pieces
+
+
 def _item(lines, i, body, ocr_bullets):
     first = lines[i]
-    column = first.indent + body
     parts, end = [first.text[body:]], first.end
     j = i + 1
     while j < len(lines):
@@ -131,7 +155,7 @@ def _item(lines, i, body, ocr_bullets):
         if bullet(ln.text, ocr_bullets) is not None or _RULE.fullmatch(ln.text):
             break
         lower = ln.text[:1].islower() or parts[-1].endswith("-") or ln.text[:1] in "(”\"'"
-        deeper = ln.indent >= column and first.indent > 0 or ln.indent > first.indent and first.indent == 0
+        deeper = ln.indent > first.indent  # a body line set in under its bullet
         closed = parts[-1].endswith(_TERMINAL)
         if lower or deeper or (not closed and first.indent == 0 and not ln.text.endswith(":")):
             parts.append(ln.text)

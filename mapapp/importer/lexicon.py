@@ -149,14 +149,25 @@ def dictionary_path() -> Path | None:
 
 
 @lru_cache(maxsize=1)
-def stems() -> frozenset:
-    """The word list's stems as written (proper nouns keep their capital), read without affix rules."""
+def _read_stems() -> tuple[frozenset, frozenset]:
     path = dictionary_path()
     if path is None:
-        return frozenset()
+        return frozenset(), frozenset()
+    every, inflected = set(), set()
     with open(path.with_suffix(".dic"), encoding="utf-8", errors="replace") as fh:
         next(fh, None)  # the entry count
-        return frozenset(line.split("/", 1)[0].strip() for line in fh if line.strip())
+        for line in fh:
+            stem, _, flags = line.strip().partition("/")
+            if stem:
+                every.add(stem)
+                if flags:
+                    inflected.add(stem)
+    return frozenset(every), frozenset(inflected)
+
+
+def stems() -> frozenset:
+    """The word list's stems as written (proper nouns keep their capital), read without affix rules."""
+    return _read_stems()[0]
 
 
 _DEFINITE = ("erna", "arna", "orna", "en", "et", "na", "n", "t")
@@ -165,11 +176,11 @@ _DEFINITE = ("erna", "arna", "orna", "en", "et", "na", "n", "t")
 def is_common_word(word: str) -> bool:
     """A lower-case Swedish word (or its definite form) in the word list: "Grannsamverkan", "Socialtjänsten"."""
     w = word.lower()
-    known = stems()
+    known = _read_stems()[1]  # entries with inflection rules; bare ones include odd place names ("vislanda")
     # The list also holds some place names in lower case; one that it also capitalises is a name.
     for form in [w] + [w[:-len(s)] for s in _DEFINITE if w.endswith(s) and len(w) - len(s) >= 3]:
         if form in known:
-            return form[:1].upper() + form[1:] not in known
+            return form[:1].upper() + form[1:] not in stems()
     return False
 
 

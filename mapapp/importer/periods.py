@@ -12,7 +12,7 @@ _DATE = (rf"(?:(?:\w+dagen\s+)?(?:den\s+)?(?P<d>\d{{1,2}})\s+)?(?P<m>{'|'.join(_
 _POINT = re.compile(_DATE)
 _JOIN = r"\s*(?:-|–|—|/|till och med|t\.?\s?o\.?\s?m\.?|till|och)\s*"
 _RANGE = re.compile(rf"(?<!\d)(?<!\d-)(?P<a>{_DATE.replace('?P<', '?P<a_')}){_JOIN}(?P<b>{_DATE.replace('?P<', '?P<b_')})")
-_VALIDITY = re.compile(r"\b(gall(er|a|ande)|lop(er|a)|stracker sig|giltig\w*|under perioden|for perioden|avser"
+_VALIDITY = re.compile(r"\b(galler|galla|ar gallande|lop(er|a)|stracker sig|giltig\w*|under perioden|for perioden|avser"
                        r"|omfattar|forlang\w*|undertecknat)\b")
 _END_ONLY = re.compile(rf"\b(?:fram\s+)?till(?:\s+och\s+med)?\s+(?:den\s+)?(?P<e>{_DATE.replace('?P<', '?P<e_')})")
 _START_ONLY = re.compile(rf"\bfran(?:\s+och\s+med)?\s+(?:den\s+)?(?P<s>{_DATE.replace('?P<', '?P<s_')})")

@@ -18,6 +18,10 @@ _GENERIC = re.compile(r"\b(?:i|på|vid|inom|runt|kring)\s+(?P<name>(?:den\s+cent
                       r"|stationsområdet|resecentrum|centralstationen))\b")
 _DISTRICTS = re.compile(r"\b(?:stadsdelarna|områdena|stadsdelen|bostadsområdena|orterna|tätorterna)\s+"
                         r"(?P<name>[\w-]+(?:\s*,\s*[\w-]+)*\s+(?:och|samt)\s+[\w-]+)")
+# Named places that carry their kind: "Pilängskolan", "Tusenskönans förskola", "Ungdomshuset Karlslund".
+_FACILITY = re.compile(rf"(?<![\w-])(?P<name>[{_UP}][\w-]*s\s+(?:förskola|skola|fritidsgård|bibliotek|torg|park)"
+                       rf"|[{_UP}][\w-]*(?:skolan|gården|huset|parken|torget|gatan|vägen|stationen|området)"
+                       rf"(?:\s+[{_UP}][\w-]+)?)(?![\w-])")
 _SPLIT = re.compile(r"\s*,\s*|\s+och\s+(?:i\s+)?|\s+samt\s+(?:i\s+)?")
 _NOT_PLACE = re.compile(r"\b(kommun|kommunen|stad|län|lokalpolisområde|polisen|sverige|lpo)\b", re.IGNORECASE)
 
@@ -35,7 +39,8 @@ def mentions(text: str, offset: int, municipality_names: set[str], gaz: Gazettee
     """Places named in one stretch of text (a commitment, a lead, a heading), as written."""
     found: list[Mention] = []
     for pattern, how, conf in ((_DISTRICTS, "a list of districts", 0.8), (_CENTRAL, "a central area", 0.75),
-                               (_GENERIC, "the town centre", 0.6), (_MENTION, "after a place preposition", 0.7)):
+                               (_GENERIC, "the town centre", 0.6), (_MENTION, "after a place preposition", 0.7),
+                               (_FACILITY, "a named facility or street", 0.65)):
         for m in pattern.finditer(text):
             start = m.start("name")
             for piece in _SPLIT.split(m.group("name")):
@@ -73,6 +78,8 @@ def _keep(name: str, municipality_names: set[str], gaz: Gazetteer, codes, how: s
         return False  # the municipality itself is the whole promise, not a named part of it
     if how in ("a list of districts", "the town centre"):
         return len(words) <= 3
+    if how == "a named facility or street":
+        return len(words) <= 3 and not lexicon.is_common_word(words[0])
     if re.match(r"[A-ZÅÄÖ]-", name):
         return False  # "A-traktorer"
     low = f.replace(" ", "")

@@ -11,7 +11,8 @@ MAX_TEXT_CHARS = 1_000_000  # a promise document is a few thousand words; a nove
 _LIST_LINE = re.compile(r"^\s*(?:[•·▪●◦‣∙○■□►✓*–—-]|\d{1,3}[.)])\s", re.MULTILINE)
 _LOFTE = re.compile(r"l[oö]ften?\b|l[oö]ftet\b|medborgarl[oö]fte", re.IGNORECASE)
 _STATEMENT = re.compile(r"\blova(r|de)?\b|kommit overens|\btecknat\b|\benats\b|\bat(ar|og)\b|\bundertecknat"
-                        r"|\b(ska|skall|kommer)\b.*\b(arbeta|samverka|fokusera|verka)\b|\btagit fram\b")
+                        r"|\b(ska|skall|kommer)\b.*\b(arbeta|samverka|fokusera|verka|tillsammans|gemensam\w*"
+                        r"|i samverkan)\b|\btagit fram\b")
 _CONFIDENCE = {"positive": 0.9, "neutral": 0.75, "weak": 0.6, "self": 0.7}
 
 
@@ -157,7 +158,9 @@ def _lead(part: Part, first: Block, leads: dict) -> tuple[Block | None, str]:
         if _theme(b):
             part.themes.append(b)
             continue
-        kind = clauses.lead_kind(b.text)
+        # A paragraph introduces a list by its last sentence ("… Det viktigaste är att … genom att:").
+        sentences = clauses.sentences(b.text) if b.kind == "para" else [b.text]
+        kind = clauses.lead_kind(sentences[-1] if sentences else b.text)
         if kind == "negative" and b.kind == "para" and not b.text.endswith(":"):
             kind = "weak"  # a description before a list does not introduce it
         return b, kind
@@ -252,8 +255,8 @@ def _responsible(c: Commitment, lead: Block | None, statement_roles: set[str], w
             c.also.append(other)
     elif other:
         c.responsible, c.responsible_confidence, c.responsible_why = other, 0.8, "the organisation the commitment names"
-    elif kind == "nonactor":
-        if re.search(r"\bgemensam", fold(c.text)):
+    elif kind == "nonactor" or (kind == "none" and re.match(r"(gemensamt|i samverkan)\b", fold(c.text))):
+        if re.search(r"\bgemensam|^i samverkan\b", fold(c.text)):
             _set(c, {"police", "municipality"}, 0.6, "“gemensam” and no other actor")
         else:
             c.responsible, c.responsible_confidence = "unspecified", 0.5
@@ -303,7 +306,7 @@ def _prose(part: Part, leads: dict, strong: bool, statement_roles: set[str], we:
             section_positive = clauses.lead_kind(b.text) == "positive" and not b.text.endswith(":")
             after_list = False
             continue
-        if not (section_positive or after_list or only_text):
+        if not (section_positive or after_list or only_text) or _theme(b):
             continue
         for text, start, end in _groups(b, any_subject=section_positive, doc=doc):
             c = Commitment(text, start, end, 0.7 if section_positive else 0.6,
@@ -322,7 +325,10 @@ def _groups(b: Block, any_subject: bool, doc: str):
         pos = at + len(s)
         f = fold(s)
         kind, _ = clauses.subject(s)
-        modal = clauses.main_verb(s) in clauses.MODAL
+        verb = clauses.main_verb(s)
+        # Under an action heading a sentence without a finite verb is an infinitive commitment
+        # ("I samverkan genomföra åtgärder vid otrygga platser …").
+        modal = verb in clauses.MODAL or (any_subject and verb is None and len(s.split()) >= 6)
         stop = clauses.is_follow_up(s) and not modal or clauses.trap(s) or re.match(r"(malet|syftet)\b", f)
         starts = modal and (kind == "actor" or any_subject) and not clauses.is_follow_up(s) and not stop
         if starts and (current is None or kind == "actor"):

@@ -197,13 +197,17 @@ def format_report(docs: list[DocScore], s: dict) -> str:
     out.append(f"  follow-up rule right {s['follow_up_rule']:.2f}")
     out.append(f"  not-a-promise documents drafted {s['not_promise_drafted']} of {s['not_promise_documents']}")
     out.append(f"  promises missed entirely {s['missed_promises']}")
+    if "seconds_mean" in s:
+        out.append(f"  time per document: mean {s['seconds_mean']:.2f} s, max {s['seconds_max']:.2f} s "
+                   "(the first one loads the word list when a text needs OCR repair)")
     return "\n".join(out) + "\n"
 
 
 def compare_directory(directory, truth: dict, reader, skip=()) -> tuple[list[DocScore], dict, list[str]]:
     """Read every document of `truth` found in `directory` with `reader(bytes, name)` and score it."""
+    import time
     from pathlib import Path
-    docs, problems = [], []
+    docs, problems, seconds = [], [], []
     for name in sorted(truth):
         path = Path(directory) / name
         if name in skip:
@@ -211,13 +215,18 @@ def compare_directory(directory, truth: dict, reader, skip=()) -> tuple[list[Doc
         if not path.is_file():
             problems.append(f"{name}: in the truth file but not in {directory}")
             continue
+        started = time.monotonic()
         try:
             result = reader(path.read_bytes(), name)
         except Exception as exc:  # a refused or unreadable file scores as nothing drafted, and says so
             problems.append(f"{name}: {getattr(exc, 'message', None) or exc}")
             result = {"promises": []}
+        seconds.append(time.monotonic() - started)
         docs.append(score_document(name, result, truth[name]))
-    return docs, summary(docs), problems
+    overall = summary(docs)
+    overall["seconds_mean"] = sum(seconds) / len(seconds) if seconds else 0.0
+    overall["seconds_max"] = max(seconds, default=0.0)
+    return docs, overall, problems
 
 
 THRESHOLDS = {  # option name -> (summary key, direction)
