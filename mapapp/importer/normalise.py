@@ -4,10 +4,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .lexicon import Vocabulary, number_token
-from .ocr import match_case
 from .lexicon import quick_known as lexicon_quick
-from .repair import Repairer, split_lost_space
 from .offsets import Edit, MapChain, apply_edits
+from .repair import Repairer, match_case, split_lost_space
 
 _CLEANUP = re.compile(
     "\r\n?|[\u00ad\u200b-\u200d\u2060\ufeff]|[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]"

@@ -2,7 +2,7 @@
 import re
 from dataclasses import dataclass, field
 
-from . import clauses, periods
+from . import clauses, periods, roles
 from .layout import Block, blocks, locate
 from .structure import fold
 
@@ -113,20 +113,12 @@ def read(text: str) -> list[Part]:
     if sum(1 for b in bl if b.kind == "item") > 20 * MAX_COMMITMENTS:
         raise TooMuch(f"{sum(1 for b in bl if b.kind == 'item')} list items")
     parts = split_parts(bl)
-    we = _we_roles(text)
+    we = roles.we_roles(text)
     for part in parts:
         _read_part(part, we, text)
         if len(part.commitments) > MAX_COMMITMENTS:
             raise TooMuch(f"more than {MAX_COMMITMENTS} commitments")
     return parts
-
-
-def _we_roles(text: str) -> set[str]:
-    """Who "vi" is: the police alone on a police page ("polisens medborgarlöfte"), else both parties."""
-    f = fold(text)
-    if re.search(r"\bpolisens (medborgar)?loften?\b|\blokalpolisomrade \w+s medborgarloften?\b", f):
-        return {"police"}
-    return {"police", "municipality"}
 
 
 def _lists(part: Part) -> list[list[Block]]:
@@ -200,7 +192,7 @@ def _read_part(part: Part, we: set[str], doc: str):
                 continue
             level = "self" if why.startswith("names who acts") else kind
             c = Commitment(it.text, it.start, it.end, _CONFIDENCE.get(level, 0.6), why)
-            _responsible(c, lead, statement_roles, we)
+            roles.responsible(c, lead, statement_roles, we)
             part.commitments.append(c)
     _prose(part, leads, strong, statement_roles, we, doc)
     part.commitments.sort(key=lambda c: c.start)
@@ -245,50 +237,6 @@ def _statements(part: Part) -> set[str]:
     return roles
 
 
-def _responsible(c: Commitment, lead: Block | None, statement_roles: set[str], we: set[str]):
-    roles, other, kind = clauses.own_actors(c.text)
-    if "we" in roles:
-        roles = (roles - {"we"}) | we
-    if roles:
-        _set(c, roles, 0.9, "named in the commitment")
-        if other:
-            c.also.append(other)
-    elif other:
-        c.responsible, c.responsible_confidence, c.responsible_why = other, 0.8, "the organisation the commitment names"
-    elif kind == "nonactor" or (kind == "none" and re.match(r"(gemensamt|i samverkan)\b", fold(c.text))):
-        if re.search(r"\bgemensam|^i samverkan\b", fold(c.text)):
-            _set(c, {"police", "municipality"}, 0.6, "“gemensam” and no other actor")
-        else:
-            c.responsible, c.responsible_confidence = "unspecified", 0.5
-            c.responsible_why = "the commitment's subject is not one of the parties"
-    else:
-        lead_roles, lead_other = set(), ""
-        if lead is not None:
-            lead_roles = clauses.actors(lead.text)
-            if re.search(r"\bvi\b", fold(lead.text)):
-                lead_roles |= we
-            k, phrase = clauses.subject(lead.text)
-            if not lead_roles and k == "actor" and not clauses.actors(phrase):
-                lead_other = phrase
-        if lead_roles:
-            _set(c, lead_roles, 0.8, f"from the introduction “{lead.text[:60]}”")
-        elif lead_other:
-            c.responsible, c.responsible_confidence = lead_other, 0.75
-            c.responsible_why = f"from the introduction “{lead.text[:60]}”"
-        elif statement_roles:
-            _set(c, statement_roles, 0.6, "from the sentence that says who promises")
-        else:
-            c.responsible, c.responsible_confidence, c.responsible_why = "unspecified", 0.4, "no actor named"
-
-
-def _set(c: Commitment, roles: set[str], confidence: float, why: str):
-    if {"police", "municipality"} <= roles:
-        c.responsible = "both"
-    else:
-        c.responsible = "police" if "police" in roles else "municipality"
-    c.responsible_confidence, c.responsible_why = confidence, why
-
-
 def _prose(part: Part, leads: dict, strong: bool, statement_roles: set[str], we: set[str], doc: str):
     """Paragraphs that promise: under an action heading, right after a list of commitments, or the only text."""
     accepted_lists = {b.list_id for b in part.blocks if b.kind == "item"
@@ -313,7 +261,7 @@ def _prose(part: Part, leads: dict, strong: bool, statement_roles: set[str], we:
                            "a paragraph under an action heading" if section_positive
                            else "a promising paragraph after the commitments" if after_list
                            else "a promising sentence (the promise has no list)")
-            _responsible(c, None, statement_roles, we)
+            roles.responsible(c, None, statement_roles, we)
             part.commitments.append(c)
 
 

@@ -167,3 +167,13 @@ def split_lost_space(token: str, repairer: Repairer) -> str | None:
         if low.endswith(fw) and len(low) - len(fw) >= 4 and len(fw) >= 2 and repairer.known(token[:-len(fw)]):
             return token[:-len(fw)] + " " + token[-len(fw):]
     return None
+
+
+def match_case(template: str, word: str) -> str:
+    """Give a repaired word the capitalisation of the token it replaces."""
+    letters = [ch for ch in template if ch.isalpha()]
+    if len(letters) > 1 and all(ch.isupper() for ch in letters):
+        return word.upper()
+    if template[:1].isupper() or (template[:1].isdigit() and len(template) > 1 and template[1:2].isupper()):
+        return word[:1].upper() + word[1:]
+    return word
