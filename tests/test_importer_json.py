@@ -69,3 +69,22 @@ def test_time_limit_is_a_clear_refusal():
     from mapapp.importer.output import Refused, read_document
     with pytest.raises(Refused, match="longer than"):
         read_document((CORPUS / "kalmar_2022.txt").read_bytes(), "kalmar_2022.txt", seconds=0)
+
+
+def test_the_reading_modules_import_no_web_database_or_geometry_library():
+    import ast
+    pure = ["extract", "offsets", "structure", "fields", "lexicon", "repair", "normalise", "layout", "clauses",
+            "reader", "roles", "periods", "followup", "places", "gazetteer", "output", "scoring"]
+    banned = {"flask", "click", "sqlalchemy", "shapely", "pyproj", "geopandas", "pyogrio"}
+    root = Path(__file__).resolve().parents[1] / "mapapp" / "importer"
+    for name in pure:
+        tree = ast.parse((root / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found = {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                found = {(node.module or "").split(".")[0]} if node.level == 0 else set()
+                assert node.level < 2, f"{name}.py imports from outside the importer"
+            else:
+                continue
+            assert not found & banned, f"{name}.py imports {found & banned}"

@@ -1,13 +1,15 @@
 """Import promise documents (text, HTML, PDF) as draft promises, with an account of what was found."""
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .. import PROJECT_ROOT
 from . import gazetteer
 from .extract import UnreadableDocument, extract_text
 from .lexicon import Vocabulary, vocabulary
 from .normalise import normalise
 from .parse import parse
 from .reader import TooMuch, check_size
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # not `from .. import`: the importer needs no Flask
 
 __all__ = ["ImportResult", "UnreadableDocument", "import_document", "known_areas_from_dataset",
            "known_areas_from_session"]

@@ -5,8 +5,6 @@ import warnings
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from ..errors import MapappError
-
 MAX_BYTES = 20_000_000  # far above any promise document; keeps a stray upload from eating memory
 MAX_PDF_PAGES = 200
 
@@ -19,10 +17,14 @@ _SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe"
 _MAIN_TAGS = {"main", "article"}
 
 
-class UnreadableDocument(MapappError):
-    """The input is not a text, HTML or PDF document we can read."""
+class UnreadableDocument(Exception):
+    """The input is not a text, HTML or PDF document we can read (a plain exception: no web framework here)."""
 
     status = 422
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
