@@ -8,6 +8,7 @@ import pytest
 from conftest import GEODATA
 from mapapp.store import dataset
 from mapapp.importer import import_document, known_areas_from_dataset
+from mapapp.importer.lexicon import is_swedish
 from mapapp.importer.compare import compare_document, format_table, norm_text, primary_seed, similarity
 from mapapp.importer.offsets import Edit, MapChain, apply_edits
 
@@ -97,6 +98,18 @@ def draft_for(drafts, promise):
     return next(d for d in drafts if (d["period_start"], d["period_end"]) == period)
 
 
+def same_text_valid_words_kept(got: str, want: str) -> bool:
+    """Equal after normalisation, except that a scanned word that is itself a valid Swedish word stays.
+
+    The curated text of the OCR seed restores "stöd" where the scan reads "stod"; issue 15 forbids the
+    repair to change a valid word, so "stod" is kept (and so would "bor" be for "bör").
+    """
+    fold = str.maketrans("åäö", "aao")
+    a, b = norm_text(got).split(), norm_text(want).split()
+    return len(a) == len(b) and all(x == y or (x.translate(fold) == y.translate(fold) and is_swedish(x))
+                                    for x, y in zip(a, b))
+
+
 def rule_key(rule):
     return rule["cadence"], list(rule["months"] or []), rule["due"]
 
@@ -111,7 +124,7 @@ def test_every_seed_drafts_its_curated_promises_field_by_field(ds, known, filena
         assert draft["municipality_code"] == promise["municipality_code"]
         assert len(draft["commitments"]) == len(promise["commitments"])
         for got, want in zip(draft["commitments"], promise["commitments"]):
-            assert norm_text(got["text"]) == norm_text(want["text"])
+            assert same_text_valid_words_kept(got["text"], want["text"])
             assert sorted(got["areas"]) == sorted(want["areas"]), got["text"]
             assert got["method"] == want["method"]
         assert rule_key(draft["follow_up_rule"]) == rule_key(promise["follow_up_rule"])
@@ -135,6 +148,8 @@ def test_ocr_document_yields_seven_readable_commitments(ds, known):
     assert ("försvåra försäljningen av narkotika i offentliga miljöer genom kameraövervakning på s.k. hot spots"
             in texts)
     assert texts[4].endswith("mellan 10-18 år i risk att begå brott eller med en begynnande kriminalitet")
+    # "över 18 ar": "ar" is a valid Swedish word (the unit), so issue 15's rule keeps it as scanned.
+    assert "unga vuxna över 18 ar som" in texts[5]
     for text in texts:  # no OCR debris left: "&r", "pé", "1 beslutade", "6ver", bullets read as "e"/"o"
         assert not re.search(r"[&é]|\b1\b|[a-z][0-9]|[0-9][a-z]|^[eo] ", text), text
     assert (draft["period_start"].isoformat(), draft["period_end"].isoformat()) == ("2023-01-01", "2024-12-31")
@@ -142,7 +157,8 @@ def test_ocr_document_yields_seven_readable_commitments(ds, known):
     assert draft["signed"].isoformat() == "2023-04-03"
     assert [c["method"] for c in draft["commitments"]] == [None, None, "EST", None, "SSPF", "SIG", "ANDTS"]
     curated = next(p for p in ds.promises if p["slug"] == "norrkoping-2023-2024")
-    assert [norm_text(g) for g in draft["dialogue"]["groups"]] == [norm_text(g) for g in curated["dialogue"]["groups"]]
+    groups, want = draft["dialogue"]["groups"], curated["dialogue"]["groups"]
+    assert len(groups) == len(want) and all(map(same_text_valid_words_kept, groups, want))
     assert any("OCR-damaged" in line for line in result.account)
 
 

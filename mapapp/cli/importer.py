@@ -1,4 +1,5 @@
 """The `import-promise` and `compare-imports` commands."""
+import json
 from pathlib import Path
 
 import click
@@ -12,6 +13,9 @@ from ..importer.lexicon import vocabulary
 from ..store import areas as area_store
 from ..store import drafts as draft_store
 from ..store.db import session_factory
+from ..importer.extract import UnreadableDocument
+from ..importer.output import Refused, read_document
+from ..importer.scoring import THRESHOLDS, compare_directory, failures, format_report
 
 
 def format_draft(n: int, draft: dict) -> list[str]:
@@ -43,19 +47,28 @@ def format_draft(n: int, draft: dict) -> list[str]:
 @click.command("import-promise")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show the account and the drafts; write nothing.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"promises": [...]} with every field, its confidence and source span; write nothing.')
 @click.option("--user", "username", default="kommandorad", show_default=True,
               help="Recorded in the audit log as the importer.")
 @with_appcontext
-def import_promise_command(file, dry_run, username):
+def import_promise_command(file, dry_run, as_json, username):
     """Read a promise document (text, HTML or PDF) and store its drafts as unpublished promises.
 
-    Example: flask --app mapapp import-promise medborgarlofte.pdf --dry-run
+    Example: flask --app mapapp import-promise medborgarlofte.pdf --dry-run --json
     """
     path = Path(file)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise click.ClickException(f"{file}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    if as_json:
+        try:
+            result = read_document(data, path.name, current_app.config["GEODATA_DIR"])
+        except (UnreadableDocument, Refused) as err:
+            raise click.ClickException(f"{path.name}: {getattr(err, 'message', None) or err}") from None
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
     with session_factory()() as session:
         known = area_store.known_areas(session)
     result = import_document(data, path.name, known, vocabulary(current_app.config["GEODATA_DIR"]))
@@ -81,16 +94,41 @@ def import_promise_command(file, dry_run, username):
                + ", ".join(s["slug"] for s in done["stored"]))
 
 
+def _truth_options(command):
+    for option, (key, direction) in reversed(THRESHOLDS.items()):
+        kind = int if direction == "max" else float
+        command = click.option("--" + option.replace("_", "-"), option, type=kind, default=None,
+                               help=f"Fail (exit 1) when {key} is {'above' if direction == 'max' else 'below'} this.")(command)
+    return command
+
+
 @click.command("compare-imports")
 @click.argument("directory", type=click.Path(file_okay=False, exists=True))
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
               help="Folder with the curated data files (default: the app's geodata/).")
+@click.option("--truth", "truth_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="A labelled truth.json: score every field per document and overall instead.")
+@click.option("--skip", multiple=True, help="A file of the truth to leave out (repeatable).")
+@_truth_options
 @with_appcontext
-def compare_imports_command(directory, data_dir):
+def compare_imports_command(directory, data_dir, truth_file, skip, **limits):
     """Import every file in DIRECTORY and compare the drafts with the curated promises, field by field.
 
     Example: flask --app mapapp compare-imports ../shared/seeds
+    Example: flask --app mapapp compare-imports tests/data/import-corpus --truth tests/data/import-corpus/truth.json
     """
+    if truth_file:
+        truth = json.loads(Path(truth_file).read_text(encoding="utf-8"))
+        geodata = data_dir or current_app.config["GEODATA_DIR"]
+        docs, overall, problems = compare_directory(
+            directory, truth, lambda data, name: read_document(data, name, geodata), skip)
+        click.echo(format_report(docs, overall), nl=False)
+        for line in problems:
+            click.echo(f"  problem: {line}")
+        missed = failures(overall, limits)
+        if missed:
+            raise click.ClickException("below the thresholds: " + "; ".join(missed))
+        return
     from ..store import dataset
     data_dir = data_dir or current_app.config["GEODATA_DIR"]
     try:

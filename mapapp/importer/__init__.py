@@ -1,11 +1,13 @@
 """Import promise documents (text, HTML, PDF) as draft promises, with an account of what was found."""
 from dataclasses import dataclass, field
 
-from ..core.paths import PROJECT_ROOT
+from ..core.paths import resource_dir
+from . import gazetteer
 from .extract import UnreadableDocument, extract_text
 from .lexicon import Vocabulary, vocabulary
 from .normalise import normalise
 from .parse import parse
+from .reader import TooMuch, check_size
 
 __all__ = ["ImportResult", "UnreadableDocument", "import_document", "known_areas_from_dataset"]
 
@@ -52,10 +54,18 @@ def import_document(data: bytes, filename: str, known_areas: dict, vocab: Vocabu
         return result
     result.original_text, result.kind = extracted.text, extracted.kind
     try:
+        check_size(extracted.text)
+    except TooMuch as err:
+        result.unreadable = f"{err}; far beyond any promise document, refused without reading it"
+        result.account = [f"Refused {filename or 'the file'}: {result.unreadable}.", "No draft."]
+        return result
+    try:
         known = _clean_known(known_areas)
-        vocab = vocab if vocab is not None else vocabulary(str(PROJECT_ROOT / "geodata"))
+        vocab = vocab if vocab is not None else vocabulary(str(resource_dir("geodata")))
         names = [info.get("name", "") for info in known.values()]
-        norm = normalise(extracted.text, vocab, [w for n in names for w in n.split()])
+        gaz = gazetteer.load()
+        norm = normalise(extracted.text, vocab, [w for n in names for w in n.split()] + sorted(gaz.place_words()),
+                         [m["name"] for m in gaz.municipalities])
         result.normalised_text = norm.text
         result.account.append(f"Read {len(extracted.text)} characters of {extracted.kind}"
                               + (f" ({'; '.join(extracted.notes)})" if extracted.notes else "") + ".")

@@ -5,21 +5,26 @@ import warnings
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from ..core.errors import MapappError
-
 MAX_BYTES = 20_000_000  # far above any promise document; keeps a stray upload from eating memory
 MAX_PDF_PAGES = 200
 
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol",
                "table", "tr", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd",
                "figure", "figcaption", "address", "hr", "form", "fieldset", "details", "summary"}
-_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object"}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object",
+              # Site chrome: menus, search forms, asides and footers are never the promise's text.
+              "nav", "aside", "footer", "form", "button", "select"}
+_MAIN_TAGS = {"main", "article"}
 
 
-class UnreadableDocument(MapappError):
-    """The input is not a text, HTML or PDF document we can read."""
+class UnreadableDocument(Exception):
+    """The input is not a text, HTML or PDF document we can read (a plain exception: no web framework here)."""
 
     status = 422
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
@@ -44,7 +49,7 @@ def extract_text(data: bytes, filename: str = "") -> Extracted:
     text, notes = decode(data)
     if name.endswith(".pdf"):
         notes.append("named .pdf but has no PDF header; read as text")
-    if name.endswith((".html", ".htm", ".xhtml")) or _looks_like_html(text):
+    if name.endswith((".html", ".htm", ".xhtml")) and "<" in text or _looks_like_html(text):
         return Extracted(html_to_text(text), "html", notes)
     return Extracted(text, "text", notes)
 
@@ -83,33 +88,49 @@ class _TextParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.main_parts: list[str] = []  # the text inside <main>/<article>, used when there is any
         self.skip = 0
+        self.main = 0
+
+    def _add(self, text: str):
+        self.parts.append(text)
+        if self.main:
+            self.main_parts.append(text)
 
     def handle_starttag(self, tag, attrs):
+        if tag in _MAIN_TAGS or dict(attrs).get("role") == "main":
+            self.main += 1
         if tag in _SKIP_TAGS:
             self.skip += 1
+        elif self.skip:
+            return
         elif tag == "li":
-            self.parts.append("\n• ")
+            self._add("\n• ")
         elif tag == "br":
-            self.parts.append("\n")
+            self._add("\n")
         elif tag in _BLOCK_TAGS or tag in ("td", "th"):
-            self.parts.append("\n\n" if tag in _BLOCK_TAGS else " ")
+            self._add("\n\n" if tag in _BLOCK_TAGS else " ")
 
     def handle_startendtag(self, tag, attrs):
+        if self.skip:
+            return
         if tag == "br":
-            self.parts.append("\n")
+            self._add("\n")
         elif tag == "hr":
-            self.parts.append("\n\n")
+            self._add("\n\n")
 
     def handle_endtag(self, tag):
         if tag in _SKIP_TAGS:
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK_TAGS or tag == "li":
-            self.parts.append("\n")
+            if not self.skip:
+                self._add("\n")
+        if tag in _MAIN_TAGS and self.main:
+            self.main -= 1
 
     def handle_data(self, data):
         if not self.skip:
-            self.parts.append(" ".join(data.split()) if data.strip() else (" " if data else ""))
+            self._add(" ".join(data.split()) if data.strip() else (" " if data else ""))
 
 
 def html_to_text(markup: str) -> str:
@@ -120,7 +141,8 @@ def html_to_text(markup: str) -> str:
         parser.close()
     except Exception:  # html.parser is lenient; this is only a guard for pathological input
         pass
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
+    kept = parser.main_parts if "".join(parser.main_parts).strip() else parser.parts
+    lines = [" ".join(line.split()) for line in "".join(kept).split("\n")]
     out, blank = [], False
     for line in lines:
         if line:

@@ -133,3 +133,107 @@ def vocabulary(geodata_dir: str | None = None, exclude: tuple = ()) -> Vocabular
             for text in _strings(data):
                 vocab.add_text(text, 1.0)
     return vocab
+
+
+# --- the Swedish word list (hunspell-sv, LGPL-3.0; a declared dependency, read from the environment) ---
+
+def dictionary_path() -> Path | None:
+    """sv_SE.dic/.aff as pip (hunspell-sv) or Debian (hunspell-sv) installs them, if present."""
+    import site
+    import sys
+    for base in (sys.prefix, site.getuserbase(), "/usr/local", "/usr"):
+        path = Path(base) / "share" / "hunspell" / "sv_SE"
+        if path.with_suffix(".dic").is_file() and path.with_suffix(".aff").is_file():
+            return path
+    return None
+
+
+@lru_cache(maxsize=1)
+def _read_stems() -> tuple[frozenset, frozenset]:
+    path = dictionary_path()
+    if path is None:
+        return frozenset(), frozenset()
+    every, inflected = set(), set()
+    with open(path.with_suffix(".dic"), encoding="utf-8", errors="replace") as fh:
+        next(fh, None)  # the entry count
+        for line in fh:
+            stem, _, flags = line.strip().partition("/")
+            if stem:
+                every.add(stem)
+                if flags:
+                    inflected.add(stem)
+    return frozenset(every), frozenset(inflected)
+
+
+def stems() -> frozenset:
+    """The word list's stems as written (proper nouns keep their capital), read without affix rules."""
+    return _read_stems()[0]
+
+
+_DEFINITE = ("erna", "arna", "orna", "en", "et", "na", "n", "t")
+
+
+def is_common_word(word: str) -> bool:
+    """A lower-case Swedish word (or its definite form) in the word list: "Grannsamverkan", "Socialtjänsten"."""
+    w = word.lower()
+    known = _read_stems()[1]  # entries with inflection rules; bare ones include odd place names ("vislanda")
+    # The list also holds some place names in lower case; one that it also capitalises is a name.
+    for form in [w] + [w[:-len(s)] for s in _DEFINITE if w.endswith(s) and len(w) - len(s) >= 3]:
+        if form in known:
+            return form[:1].upper() + form[1:] not in stems()
+    return False
+
+
+@lru_cache(maxsize=1)
+def speller():
+    """A full Hunspell speller (spylls) for inflected and compound forms; None without the word list."""
+    path = dictionary_path()
+    if path is None:
+        return None
+    try:
+        from spylls.hunspell import Dictionary
+    except ImportError:  # pragma: no cover - spylls is a declared dependency
+        return None
+    return Dictionary.from_files(str(path))
+
+
+@lru_cache(maxsize=50_000)
+def is_swedish(word: str) -> bool:
+    """A valid Swedish word form by the Hunspell word list (inflections and compounds included)."""
+    sp = speller()
+    if sp is None:
+        return word.lower() in stems()
+    try:
+        return bool(sp.lookup(word))
+    except Exception:  # spylls is strict about odd input; such a token is no known word
+        return False
+
+
+_ENDINGS = ("", "s", "n", "en", "et", "na", "er", "ar", "or", "erna", "arna", "orna", "ens", "ets", "ns", "ts",
+            "t", "a", "e", "ade", "ad", "at", "de", "te", "r", "ande", "ende", "ning", "ningen", "ningar",
+            "ningarna", "are", "aste", "ast", "are", "as", "es", "ats", "ades", "ies", "ernas", "arnas", "ornas")
+
+
+@lru_cache(maxsize=100_000)
+def quick_known(word: str, compounds: bool = True) -> bool:
+    """A word the stems vouch for without affix rules: a stem plus a common ending, or two such joined.
+
+    Fast and conservative: a "no" here is asked of the full speller when it matters.
+    """
+    w = word.lower()
+    known = stems()
+    if not known:
+        return False
+
+    def simple(x: str) -> bool:
+        return any(x.endswith(e) and len(x) - len(e) >= 2 and x[:len(x) - len(e)] in known for e in _ENDINGS)
+
+    if simple(w):
+        return True
+    if not compounds:
+        return False
+    for cut in range(4, len(w) - 3):  # compounds: "kamera" + "övervakning", "trygghet" + "s" + "vandringar"
+        head, tail = w[:cut], w[cut:]
+        if (head in known or head.endswith("s") and head[:-1] in known) and len(tail) >= 5 and simple(tail):
+            return True
+    return False

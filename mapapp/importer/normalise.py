@@ -4,15 +4,17 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .lexicon import Vocabulary, number_token
-from .ocr import Corrector, match_case
+from .lexicon import quick_known as lexicon_quick
 from .offsets import Edit, MapChain, apply_edits
+from .repair import Repairer, match_case, split_lost_space
 
 _CLEANUP = re.compile(
     "\r\n?|[\u00ad\u200b-\u200d\u2060\ufeff]|[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]"
     "|[\x00-\x08\x0e-\x1f\x7f-\x9f]|[\ufb00-\ufb06]|.[\u0300-\u036f]+", re.DOTALL)
 _TOKEN = re.compile(r"(?:[^\W_]|&(?=[^\W\d_]))+")
 _FOOTNOTE = re.compile(r"(?<=[0-9])[!¹²³](?=[ \n])")
-_OCR_BULLET = re.compile(r"^([ ]*)([eo«»©°¢])(?=[ ]+[a-zåäö])", re.MULTILINE)
+_OCR_BULLET = re.compile(r"^([ ]*)([eo«»©°¢])(?=[ ]+[^\W\d_])", re.MULTILINE)
+_OCR_ONE = re.compile(r"^([ ]*)([lI]\s?\.)(?=\s)", re.MULTILINE)  # "l ." is "1." read by OCR
 _LONE_ONE = re.compile(r"(?:(?<=[^\W\d_] )|(?<=\) ))1(?=\s+[a-zåäö])")
 _DIACRITIC = re.compile(r"[åäöÅÄÖ]")
 _SUSPECT = re.compile(r"[^\W\d_][&16é][^\W\d_]|^&[^\W\d_]|[^\W\d_]é|é[^\W\d_]")
@@ -48,36 +50,44 @@ def _cleanup_edit(m: re.Match) -> Edit:
     return Edit(m.start(), m.end(), new)
 
 
-def normalise(original: str, vocab: Vocabulary, extra_words=()) -> Normalised:
+def normalise(original: str, vocab: Vocabulary, extra_words=(), municipalities=()) -> Normalised:
     """Clean-up always; OCR repair only where the text looks OCR-damaged."""
     text1, map1 = apply_edits(original, [_cleanup_edit(m) for m in _CLEANUP.finditer(original)])
     result = Normalised(original, text1, MapChain([map1]))
-    corrector = Corrector(vocab, extra_words)
     all_tokens = list(_TOKEN.finditer(text1))
     tokens = [m for m in all_tokens if any(ch.isalpha() for ch in m.group())]
-    if len(tokens) > MAX_WORDS or not _looks_damaged(tokens, corrector):
+    if len(tokens) > MAX_WORDS or not _suspicious(tokens):
+        return result
+    repairer = Repairer(vocab, set(extra_words), set(municipalities))
+    if not _looks_damaged(tokens, repairer):
         return result
     edits = [Edit(m.start(), m.end(), "") for m in _FOOTNOTE.finditer(text1)]
     edits += [Edit(m.start(2), m.end(2), "•") for m in _OCR_BULLET.finditer(text1)]
+    edits += [Edit(m.start(2), m.end(2), "1.") for m in _OCR_ONE.finditer(text1)]
     edits += [Edit(m.start(), m.end(), "i") for m in _LONE_ONE.finditer(text1)]
     edited = {e.start for e in edits}  # tokens already handled by the edits above
-    word_edits, corrections = _repair_words(text1, all_tokens, corrector, edited)
+    word_edits, corrections = _repair_words(text1, all_tokens, repairer, edited)
     text2, map2 = apply_edits(text1, edits + word_edits)
     return Normalised(original, text2, MapChain([map1, map2]), True, corrections)
 
 
-def _looks_damaged(tokens, corrector: Corrector) -> bool:
-    # Swedish prose has å/ä/ö in roughly every fifth word; OCR that lost them has almost none,
-    # and many of its unknown words turn into known ones by restoring them.
+def _suspicious(tokens) -> bool:
+    """A cheap first look: OCR debris inside words ("&r", "6ver", "pé"), or Swedish without å/ä/ö."""
     words = [m.group() for m in tokens if len(m.group()) > 1]
     if len(words) < 20:
         return False
-    with_diacritics = sum(1 for w in words if _DIACRITIC.search(w))
-    if with_diacritics / len(words) > 0.05:
-        return False
     suspect = sum(1 for w in words if _SUSPECT.search(w))
-    fixable = sum(1 for w in words[:3000] if not corrector.known(w) and corrector.candidates(w))
-    return fixable >= 5 and (fixable + suspect) / min(len(words), 3000) >= 0.06
+    ratio = sum(1 for w in words if _DIACRITIC.search(w)) / len(words)
+    return suspect >= 2 or ratio < 0.05 or (ratio < 0.12 and suspect >= 1)
+
+
+def _looks_damaged(tokens, repairer: Repairer) -> bool:
+    # Many unknown words that become known Swedish words by undoing OCR confusions.
+    unique = list(dict.fromkeys(m.group() for m in tokens if len(m.group()) > 1 and not m.group().isupper()))
+    sample = [w for w in unique[:400] if not lexicon_quick(w, False)]
+    unknown = [w for w in sample if not repairer.known(w)]
+    fixable = sum(1 for w in unknown[:40] if repairer.candidates(w, False))
+    return fixable >= 3 and fixable / max(1, min(len(unique), 400)) >= 0.02
 
 
 def _repairable(m: re.Match, text: str) -> bool:
@@ -87,51 +97,40 @@ def _repairable(m: re.Match, text: str) -> bool:
     after = text[m.end():m.end() + 1]
     if after == "." and len(token) <= 2 and text[m.end() + 1:m.end() + 2].isalpha():
         return False  # abbreviation such as "s.k."
-    return True
+    if len(token) == 1 and (after == "." or text[max(0, m.start() - 1):m.start()] == "."):
+        return False  # the "k" of "s.k.", the "a" of "bl.a."
+    return not token.isdigit()
 
 
-def _repair_words(text: str, tokens, corrector: Corrector, skip: set):
-    """Choose a word for each token, using neighbouring words to break ties; then make the edits."""
-    # Numbers stay in the sequence as "#" so that "18 år" can tell "år" from "är".
+def _inside_sentence(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3):pos].rstrip(" ")
+    return bool(before) and (before[-1].isalnum() or before[-1] in ",;)")
+
+
+def _repair_words(text: str, tokens, repairer: Repairer, skip: set):
+    """A valid word stays; a non-word becomes the closest valid word, or two words when a space was lost."""
     letter_tokens = [m for m in tokens if m.start() not in skip and (m.group().isdigit() or _repairable(m, text))]
     lower = [number_token(m.group().lower()) for m in letter_tokens]
-    choice = list(lower)
-    options: list[list[tuple[float, str]]] = []
-    for i, word in enumerate(lower):
-        if word == "#" or not any(ch.isalpha() for ch in word):
-            options.append([])
-        elif corrector.known(word):
-            opts = corrector.variants(word) if len(word) > 1 else []
-            options.append([(0.0, word)] + opts if opts else [])
-        else:
-            cands = corrector.candidates(word)
-            if len(word) == 1:  # a lone letter is only ever a word that lost its å/ä/ö ("s" -> "så")
-                cands = [(c, w) for c, w in cands if len(w) == 2]
-            if cands:
-                best = cands[0][0]
-                options.append([cw for cw in cands if cw[0] <= best + 0.3][:8])
-                choice[i] = options[-1][0][1]
-            else:
-                options.append([])
-    for _ in range(2):  # a second sweep lets repaired neighbours inform each other
-        for i, opts in enumerate(options):
-            if not opts:
+    chosen: list[str | None] = [None] * len(letter_tokens)
+    for _ in range(2):  # the second sweep lets repaired neighbours settle ties ("försvåra försäljningen")
+        context = [(c or w).lower() for c, w in zip(chosen, lower)]
+        for i, m in enumerate(letter_tokens):
+            word = m.group()
+            if word.isdigit() or not any(ch.isalpha() for ch in word):
                 continue
-            left = choice[i - 1] if i > 0 else None
-            right = choice[i + 1] if i + 1 < len(choice) else None
-            known = corrector.known(lower[i])
-
-            def score(cw, left=left, right=right, known=known, i=i):
-                support = corrector.supported(left, cw[1], right)
-                # A known word only yields to a variant that the reference texts support better.
-                keep_bonus = 0.5 if known and cw[1] == lower[i] else 0.0
-                return (support + keep_bonus, -cw[0], corrector.weight(cw[1]))
-
-            choice[i] = max(opts, key=score)[1]
+            left = context[i - 1] if i > 0 else None
+            right = context[i + 1] if i + 1 < len(context) else None
+            capital_inside = word[:1].isupper() and _inside_sentence(text, m.start())
+            chosen[i] = repairer.choose(word, left, right, capital_inside)
     edits, corrections = [], []
-    for m, old, new in zip(letter_tokens, lower, choice):
-        if new != old:
-            repl = match_case(m.group(), new)
+    for i, m in enumerate(letter_tokens):
+        word, new = m.group(), chosen[i]
+        if word.isdigit() or not any(ch.isalpha() for ch in word):
+            continue
+        if new is None and not repairer.known(word):
+            new = split_lost_space(word, repairer)
+        if new and new != word:
+            repl = match_case(word, new) if " " not in new else new
             edits.append(Edit(m.start(), m.end(), repl))
-            corrections.append((m.group(), repl))
+            corrections.append((word, repl))
     return edits, corrections
