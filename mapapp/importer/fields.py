@@ -15,7 +15,6 @@ _STATED = re.compile(r"\b(ska|skall|kommer|sker|foljs|redovisas|utvarderas)\b")
 _MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
            "oktober", "november", "december"]
 _MONTH_RE = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b")
-_SEASON_END = {"varen": (5, 31), "sommaren": (8, 31), "hosten": (11, 30), "vintern": (12, 31)}
 _ONCE = re.compile(r"\b(varen|sommaren|hosten|vintern)\s+((?:19|20)\d\d)\b|\bi slutet av\s+((?:19|20)\d\d)\b")
 _CADENCES = [
     ("monthly", re.compile(r"manadsvis|varje manad|per manad|i manaden|manatlig")),
@@ -128,10 +127,10 @@ def _cadence(f: str) -> dict | None:
             return {"cadence": cadence, "months": months if cadence == "yearly" else []}
     m = _ONCE.search(f)
     if m:
-        if m.group(1):
-            month, day = _SEASON_END[m.group(1)]
-            return {"cadence": "once", "months": [], "due": dt.date(int(m.group(2)), month, day)}
-        return {"cadence": "once", "months": [], "due": dt.date(int(m.group(3)), 12, 31)}
+        # A season or "the end of" names a year, not a day: due within that year (its last day), the
+        # source's words kept, never an invented date such as 30 November for "hösten".
+        year = int(m.group(2) or m.group(3))
+        return {"cadence": "once", "months": [], "due": dt.date(year, 12, 31), "due_label": m.group(0)}
     return None
 
 

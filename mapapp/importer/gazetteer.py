@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from ..core.paths import resource_dir
-
-GEODATA = resource_dir("geodata")
+# geodata/ inside an installed package, else at the top of the checkout (as core.paths finds it; the
+# importer imports nothing outside itself).
+GEODATA = next((p for p in (Path(__file__).resolve().parents[1] / "geodata",
+                            Path(__file__).resolve().parents[2] / "geodata") if p.is_dir()),
+               Path(__file__).resolve().parents[2] / "geodata")
 # Higher first: the police's own boundary of a named area beats a statistical area of the same name.
 _PRIORITY = {"polisen-2023": 0, "polisen-2021": 1, "stockholm-stadsdel": 2, "polisen-historiska": 3,
              "scb-regso-2025": 4}
