@@ -4,12 +4,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
 from mapapp.store import migrations
-from mapapp.store.models import Area, Base, NationalBase
+from mapapp.store.models import Area
+from mapapp.store.schema import METADATA
 
 
 def _differences(engine):
     with engine.connect() as conn:
-        return compare_metadata(MigrationContext.configure(conn), [Base.metadata, NationalBase.metadata])
+        return compare_metadata(MigrationContext.configure(conn), list(METADATA))
 
 
 def test_the_newest_revision_is_exactly_the_models(app):

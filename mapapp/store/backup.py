@@ -19,7 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..core.errors import MapappError
-from .models import Base, DataVersion
+from .models import DataVersion
+from .schema import Base
 
 
 def _kind(column) -> sqltypes.TypeEngine:
