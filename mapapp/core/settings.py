@@ -52,7 +52,9 @@ SETTINGS = (
     # Reuse (every cache is keyed by the data version)
     Setting("WORLD_CACHE_SIZE", 16, "Published data sets (one per data version, day and year view) kept per worker."),
     Setting("MAP_CACHE_SIZE", 64, "Rendered maps kept per worker."),
+    Setting("MAP_INLINE_AREAS", 300, "Up to this many areas a map page carries inline; beyond, loaded by bbox."),
     Setting("PAGE_CACHE_SIZE", 256, "Whole anonymous pages kept per worker."),
+    Setting("ANSWER_CACHE_BYTES", 32 * MB, "Ready API answers (areas GeoJSON) kept per worker, in bytes."),
     Setting("COMPRESS_CACHE_BYTES", 32 * MB, "Compressed answers kept per worker, in bytes."),
     Setting("BACKGROUND_CACHE_BYTES", 32 * MB, "Background-layer answers kept per worker, in bytes."),
     Setting("BACKGROUND_MAX_AGE", 300, "Seconds a browser may reuse a background-layer answer."),

@@ -200,6 +200,13 @@ def union_geojson(geometries: list[dict]) -> dict | None:
     return to_geojson(shapely.union_all([from_geojson(g) for g in geometries]))
 
 
+def shape_facts(geojson_text: str) -> tuple[list[float], list[float]]:
+    """A point inside the geometry ([lon, lat]) and its bounding box, rounded to 6 decimals."""
+    geom = shapely.from_geojson(geojson_text)
+    point = shapely.point_on_surface(geom)
+    return [round(point.x, 6), round(point.y, 6)], [round(float(v), 6) for v in geom.bounds]
+
+
 def bounds_of(geometries: list[dict | None]) -> list[float] | None:
     """[minLon, minLat, maxLon, maxLat] around GeoJSON geometries (None entries skipped)."""
     shapes = [from_geojson(g) for g in geometries if g]

@@ -45,15 +45,20 @@ class _Wiring(MacroElement):
         window.Lofteskartan && window.Lofteskartan.wire({
             map: {{ this._parent.get_name() }},
             layers: { {% for key, layer in this.layers.items() %}{{ key|tojson }}: {{ layer.get_name() }},{% endfor %} },
-            options: {{ this.options|tojson }}
+            options: {{ this.rendered_options()|tojson }}
         });
         {% endmacro %}
     """)
 
-    def __init__(self, layers: dict, options: dict):
+    def __init__(self, layers: dict, options: dict, groups: dict | None = None):
         super().__init__()
         self._name = "Wiring"
-        self.layers, self.options = layers, options
+        self.layers, self.options, self.groups = layers, options, groups or {}
+
+    def rendered_options(self) -> dict:
+        """The options, with the layer groups' variable names taken at render time (after stable ids)."""
+        return {**self.options, "groups": {k: g.get_name() for k, g in self.groups.items()}} if self.groups \
+            else self.options
 
 
 def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_prefix: str = "") -> folium.Map:
@@ -99,16 +104,16 @@ def bounds_of(features) -> list | None:
 def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbild: list[dict],
                  year_label: str, tile_url=None, tile_attribution="", bounds=None,
                  attributions=(), static_prefix: str = "", show_layers=None, background: bool = False,
-                 names: dict | None = None) -> folium.Map:
+                 names: dict | None = None, remote: dict | None = None) -> folium.Map:
     """The public map: districts coloured by status, camera sites, EST areas and lägesbild
     (and, with background=True, the national RegSO layer fetched by bounding box; see add_background)."""
     show = set(show_layers or ("areas", "camera"))
     m = new_map(tile_url, tile_attribution, bounds or bounds_of(areas), static_prefix)
     names = {**LAYER_NAMES, **(names or {})}
     districts = folium.FeatureGroup(name=names["areas"], show="areas" in show).add_to(m)
-    area_layer = folium.GeoJson(_bare(areas, ("slug", "summary_status")), name="areas",
-                                style_function=_area_style, highlight_function=lambda f: {"weight": 4},
-                                control=False).add_to(districts)
+    area_layer = None if remote else folium.GeoJson(
+        _bare(areas, ("slug", "summary_status")), name="areas", style_function=_area_style,
+        highlight_function=lambda f: {"weight": 4}, control=False).add_to(districts)
     cameras = folium.FeatureGroup(name=names["camera"], show="camera" in show).add_to(m)
     camera_layer = folium.GeoJson(
         _bare(camera), name="camera",
@@ -125,10 +130,11 @@ def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbi
     lb_layer = folium.GeoJson(_bare(categories, ("slug", "category")), name="lagesbild",
                               style_function=_lagesbild_style, control=False).add_to(lb_group)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    _Wiring({"areas": area_layer, "camera": camera_layer, "est": est_layer, "lagesbild": lb_layer},
-            {"attributions": [str(escape(a)) for a in attributions],
-             "groups": {"areas": districts.get_name(), "camera": cameras.get_name(),
-                        "est": est_group.get_name(), "lagesbild": lb_group.get_name()}}).add_to(m)
+    layers = {"areas": area_layer, "camera": camera_layer, "est": est_layer, "lagesbild": lb_layer}
+    _Wiring({k: v for k, v in layers.items() if v is not None},
+            {"attributions": [str(escape(a)) for a in attributions], "remote": remote,
+             "colours": vocab.STATUS_COLOURS},
+            {"areas": districts, "camera": cameras, "est": est_group, "lagesbild": lb_group}).add_to(m)
     if background:
         add_background(m, static_prefix)
     return m
@@ -154,8 +160,8 @@ def highlight_map(features: list[dict], highlighted: set, tile_url=None, tile_at
     """A map of a promise's municipality with its targeted areas highlighted."""
     chosen = [f for f in features if f["properties"]["slug"] in highlighted] or features
     m = new_map(tile_url, tile_attribution, bounds_of(chosen), static_prefix)
-    for f in features:
-        f["properties"]["highlighted"] = f["properties"]["slug"] in highlighted
+    features = [{**f, "properties": {**f["properties"], "highlighted": f["properties"]["slug"] in highlighted}}
+                for f in features]  # the features are shared (cached): never changed in place
     layer = folium.GeoJson(_bare(features, ("slug", "summary_status", "highlighted")), name="areas",
                            style_function=lambda f: {**_area_style(f),
                                                      "fillOpacity": 0.6 if f["properties"]["highlighted"] else 0.1,
@@ -165,9 +171,21 @@ def highlight_map(features: list[dict], highlighted: set, tile_url=None, tile_at
     return m
 
 
+def _stable_ids(root):
+    """Number every element in tree order: Folium's random ids would give each worker different bytes (and
+    so a different ETag) for the same map."""
+    n, stack = 0, [root]
+    while stack:
+        element = stack.pop(0)
+        element._id = f"{n:08x}"
+        n += 1
+        stack.extend(element._children.values())
+
+
 def render_parts(m: folium.Map) -> dict:
     """Header, body and script of a map, for embedding in a page (Folium's 'components' recipe)."""
     root = m.get_root()
+    _stable_ids(root)
     root.render()
     header = root.header.render()
     # Folium's full-page defaults would block zooming (WCAG 1.4.4) and size the whole page to the map.
@@ -231,17 +249,17 @@ class _BackgroundLayer(JSCSSMixin):
         {% macro script(this, kwargs) %}
         window.LofteskartanBackground && window.LofteskartanBackground.attach({
             map: {{ this._parent.get_name() }},
-            control: {{ this.control_name or "null" }},
+            control: {{ this.control.get_name() if this.control else "null" }},
             options: {{ this.options|tojson }}
         });
         {% endmacro %}
     """)
 
-    def __init__(self, options: dict, control_name: str | None, static_prefix: str = ""):
+    def __init__(self, options: dict, control, static_prefix: str = ""):
         super().__init__()
         self._name = "BackgroundLayer"
         self.default_js = [("lofteskartan_background", static_prefix + "/static/js/background.js")]
-        self.options, self.control_name = options, control_name
+        self.options, self.control = options, control  # named at render time, after the ids are made stable
 
 
 def add_background(m: folium.Map, static_prefix: str = "", min_zoom: int = 4) -> folium.Map:
@@ -250,5 +268,5 @@ def add_background(m: folium.Map, static_prefix: str = "", min_zoom: int = 4) ->
     Must be added after the LayerControl, whose variable the script uses."""
     control = next((c for c in m._children.values() if isinstance(c, folium.LayerControl)), None)
     _BackgroundLayer({"url": static_prefix + "/api/background.geojson", "minZoom": min_zoom},
-                     control.get_name() if control else None, static_prefix).add_to(m)
+                     control, static_prefix).add_to(m)
     return m

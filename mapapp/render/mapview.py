@@ -4,6 +4,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from . import maps, mapdata
+from . import world as worlds
 from ..core.cache import app_cache
 from ..store.versions import current_version
 
@@ -30,24 +31,55 @@ def _parts(m, layers: dict) -> dict:
     return {**maps.render_parts(m), "features": maps.page_data(layers)}
 
 
+def inline_scope(session, today, year=None, municipality=None) -> str | None:
+    """Which areas a map page carries inline: "all", "municipality", or None (too many: loaded by bbox)."""
+    limit, world = current_app.config["MAP_INLINE_AREAS"], worlds.get(session, today, year)
+    if len(world.areas) <= limit:
+        return "all"
+    if municipality and sum(1 for a in world.areas.values() if a["municipality"]["code"] == municipality) <= limit:
+        return "municipality"
+    return None
+
+
 def overview(session, today, year=None, municipality=None, layers=None) -> dict:
-    """The home page map for a year (None = latest) and an optional municipality view."""
+    """The home page map for a year (None = latest) and an optional municipality view. A small set of areas is
+    drawn from the page itself; a national one from /api/areas.geojson by bbox as the map moves, with one dot
+    per municipality when zoomed out, so the page never carries every area."""
     def build():
-        features = mapdata.area_features(session, today, year)
+        scope = inline_scope(session, today, year, municipality)
+        world = worlds.get(session, today, year)
+        if scope:
+            features = mapdata.area_features(session, today, year, municipality if scope == "municipality" else None)
+        else:
+            features = []
         focus = [f for f in features if not municipality or f["properties"]["municipality"]["code"] == municipality]
+        marked = [s for s, a in world.areas.items() if a["est"].get("member") or a["lagesbild"]]
+        flagged = features if scope else mapdata.area_features(session, today, year, slugs=marked)
         url, attr = _tiles()
         camera = [f for f in mapdata.camera_features(session, today, year) if f["geometry"]]
-        est, lagesbild = mapdata.est_features(features), mapdata.lagesbild_features(features, year)
+        est, lagesbild = mapdata.est_features(flagged), mapdata.lagesbild_features(flagged, year)
+        dots = mapdata.municipalities(session, today, year)
+        bounds = maps.bounds_of(focus) or _box(next((d["bbox"] for d in dots if d["code"] == municipality), None))
+        remote = None if scope else {"url": "/api/areas.geojson", "minZoom": REMOTE_MIN_ZOOM, "year": year}
         m = maps.overview_map(features, camera, est, lagesbild, str(year) if year else _("senaste"), url, attr,
-                              maps.bounds_of(focus), _attributions(), show_layers=layers, background=True,
-                              names=_layer_names())
-        return _parts(m, {"areas": features, "camera": camera, "est": est, "lagesbild": lagesbild})
+                              bounds, _attributions(), show_layers=layers, background=True,
+                              names=_layer_names(), remote=remote)
+        parts = _parts(m, {"areas": features, "camera": camera, "est": est, "lagesbild": lagesbild})
+        parts["features"]["municipalities"] = dots
+        return parts
     return _cached(session, ("overview", today, year, municipality, tuple(layers or ())), build)
+
+
+REMOTE_MIN_ZOOM = 9  # below it, a national map shows one dot per municipality instead of its areas
+
+
+def _box(bbox):
+    return [[bbox[1], bbox[0]], [bbox[3], bbox[2]]] if bbox else None
 
 
 def area(session, today, slug) -> dict:
     def build():
-        feature = next(f for f in mapdata.area_features(session, today) if f["id"] == slug)
+        feature = mapdata.area_features(session, today, slugs=[slug])[0]
         camera = [f for f in mapdata.camera_features(session, today)
                   if f["geometry"] and slug in {a["slug"] for a in f["properties"]["areas"]}]
         return _parts(maps.area_map(feature, camera, *_tiles()), {"areas": [feature], "camera": camera})
@@ -80,14 +112,14 @@ def presenter_areas(session, today, slugs: tuple) -> dict:
     """Slug → name, municipality, bbox and label point of the areas a presentation may show."""
     def build():
         return {f["id"]: {k: f["properties"][k] for k in ("slug", "name", "municipality", "bbox", "label_point")}
-                for f in mapdata.area_features(session, today) if f["id"] in slugs}
+                for f in mapdata.area_features(session, today, slugs=list(slugs))}
     return _cached(session, ("presenter-areas", today, slugs), build)
 
 
 def presenter(session, today, slugs: tuple, tiles: bool = False) -> dict:
     """The presenter's map of these areas; tiles only when asked for (it must work with no network)."""
     def build():
-        features = [f for f in mapdata.area_features(session, today) if f["id"] in slugs]
+        features = mapdata.area_features(session, today, slugs=list(slugs))
         url, attr = _tiles() if tiles else (None, "")
         m = maps.presenter_map(features, url, attr, _attributions())
         return maps.render_parts(m)

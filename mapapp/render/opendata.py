@@ -46,7 +46,7 @@ def camera_features(session, today=None) -> list[dict]:
 
 def _published(session, today) -> list[dict]:
     """Every published promise in full, newest first (the same dicts as /api/promises/<slug>)."""
-    return list(worlds.get(session, today).promises.values())
+    return [worlds.promise(session, today, slug) for slug in worlds.get(session, today).promises]
 
 
 def commitment_features(session, today) -> list[dict]:

@@ -3,11 +3,31 @@ page, map and answer of that view."""
 from flask import current_app
 
 from ..core.cache import app_cache
+from ..store import areas as area_store
 from ..store import world as world_store
 from ..store.versions import current_version
+
+
+def key(session, today, year: int | None = None) -> tuple:
+    """What a view's world depends on: the data version, the day and the year (caches built on it share it)."""
+    return (current_version(session), today, year)
 
 
 def get(session, today, year: int | None = None) -> world_store.World:
     key = (current_version(session), today, year)
     return app_cache(current_app, "worlds", "WORLD_CACHE_SIZE").get_or_build(
         key, lambda: world_store.build(session, today, year))
+
+
+def promise(session, today, slug: str, year: int | None = None) -> dict:
+    """A promise's full detail in the view (built once per world)."""
+    return world_store.get_promise(get(session, today, year), session, slug)
+
+
+def commitment(session, today, promise_slug: str, slug: str) -> dict:
+    return world_store.get_commitment(get(session, today), session, promise_slug, slug)
+
+
+def area(session, today, slug: str, year: int | None = None) -> dict:
+    """Everything the area page shows, in the view of today or of a year."""
+    return area_store.get_area(get(session, today, year), session, slug)

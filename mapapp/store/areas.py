@@ -8,7 +8,7 @@ from ..core.errors import NotFound
 from ..domain import vocab
 from ..domain.status import count_statuses, progress, summary_status
 from .models import Area
-from .world import World
+from .world import World, get_promise
 
 _SHORT = ("slug", "title", "period", "state", "state_label", "last_known")
 
@@ -18,12 +18,11 @@ def _lagesbild_dict(e) -> dict:
 
 
 def _reaching(world: World, slug: str) -> list[tuple[dict, list[dict]]]:
-    """(promise, the commitments reaching the area) for every promise of the view, newest first."""
+    """(promise, its light commitments reaching the area) for every promise of the view, newest first."""
     out = []
     for promise_slug, commitment_slugs in world.reach.get(slug, []):
-        p = world.promises[promise_slug]
         wanted = set(commitment_slugs)
-        out.append((p, [c for c in p["commitments"] if c["slug"] in wanted]))
+        out.append((world.promises[promise_slug], [c for c in world.commitments[promise_slug] if c["slug"] in wanted]))
     return out
 
 
@@ -60,11 +59,14 @@ def area_summary(world: World, slug: str) -> dict:
         "last_promise": {k: last[0][k] for k in _SHORT} if last else None,
         "status_counts": counts, "commitment_count": sum(counts.values()), "progress": progress(counts),
         "summary_status": (summary_status(counts) if current else "inget_gallande" if last else None),
-        "next_due": current[0]["schedule"]["next_due"] if current else None,
-        "commitments": [{"key": c["key"], "title": c["title"], "status": c["status"],
-                         "status_label": c["status_label"], "status_text": c["status_text"]}
-                        for c in (shown[1] if shown else [])],
+        "next_due": current[0]["next_due"] if current else None,
+        "commitments": shown[1] if shown else [],
     }
+
+
+def has_promise_in_force(world: World, slug: str) -> bool:
+    """Whether a promise applies to the area on the view's day (what a national list counts, cheaply)."""
+    return _current(world, [(world.promises[p], ()) for p, _cs in world.reach.get(slug, ())]) is not None
 
 
 def list_areas(world: World, municipality: str | None = None) -> list[dict]:
@@ -72,7 +74,7 @@ def list_areas(world: World, municipality: str | None = None) -> list[dict]:
             if not municipality or a["municipality"]["code"] == municipality]
 
 
-def get_area(world: World, slug: str) -> dict:
+def get_area(world: World, session: Session, slug: str) -> dict:
     """Everything the area page shows, in reading order: summary, promises as a timeline, cameras, lägesbild."""
     if slug not in world.areas:
         raise NotFound(f"Det finns inget område med adressen '{slug}'.")
@@ -85,7 +87,10 @@ def get_area(world: World, slug: str) -> dict:
         "camera_sites": [s for s in world.camera_sites if slug in {a["slug"] for a in s["areas"]}],
         "promise_details": [],
     })
-    for p, commitments in _reaching(world, slug):
+    for light, reaching in _reaching(world, slug):
+        p = get_promise(world, session, light["slug"])
+        wanted = {c["slug"] for c in reaching}
+        commitments = [c for c in p["commitments"] if c["slug"] in wanted]
         counts = count_statuses(c["status"] for c in commitments)
         out["promise_details"].append({
             **{k: p[k] for k in ("slug", "title", "municipality", "period", "state", "state_label", "last_known",
@@ -104,8 +109,27 @@ def get_area(world: World, slug: str) -> dict:
 
 def area_geometries(session: Session) -> dict[str, dict]:
     """Slug → GeoJSON geometry for every area."""
-    rows = session.execute(select(Area.slug, Area.geometry)).all()
-    return {slug: json.loads(geometry) for slug, geometry in rows}
+    return {slug: json.loads(text) for slug, text in geometry_texts(session).items()}
+
+
+def shape_facts(session: Session) -> dict[str, tuple[list, list]]:
+    """Slug → (label point, bounding box) for every area, as stored beside its geometry."""
+    return {r.slug: (r.label_point, r.bbox) for r in session.execute(select(Area.slug, Area.label_point, Area.bbox))}
+
+
+def geometry_loader(session: Session):
+    """A function that reads every area's geometry text later, in a session of its own (maybe another request)."""
+    engine = session.get_bind()
+
+    def load() -> dict[str, str]:
+        with Session(engine) as own:
+            return geometry_texts(own)
+    return load
+
+
+def geometry_texts(session: Session) -> dict[str, str]:
+    """Slug → GeoJSON geometry text as stored, for every area."""
+    return dict(session.execute(select(Area.slug, Area.geometry)).all())
 
 
 def area_names(session: Session) -> dict[str, dict]:

@@ -2,7 +2,10 @@
 import datetime as dt
 
 from sqlalchemy import JSON, Column, Date, DateTime, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ..geo.shapes import shape_facts
 
 
 class Base(DeclarativeBase):
@@ -42,6 +45,9 @@ class Area(Base):
     provenance: Mapped[dict] = mapped_column(JSON)
     lagesbild_note: Mapped[str | None] = mapped_column(Text)
     est: Mapped[dict] = mapped_column(JSON)
+    # Derived from the geometry whenever it is written (see _shape_facts), so maps never parse every polygon.
+    label_point: Mapped[list | None] = mapped_column(JSON)  # [lon, lat], a point inside the area
+    bbox: Mapped[list | None] = mapped_column(JSON)  # [minLon, minLat, maxLon, maxLat]
     lagesbild: Mapped[list["LagesbildEntry"]] = relationship(
         back_populates="area", order_by="LagesbildEntry.year", cascade="all, delete-orphan")
 
@@ -257,3 +263,11 @@ class BackgroundArea(NationalBase):
     geometry_t300: Mapped[str] = mapped_column(Text)
     geometry_t1200: Mapped[str] = mapped_column(Text)
     batch: Mapped[str] = mapped_column(String(80))  # the load: source sha256 prefix and time; changes on reload
+
+
+@event.listens_for(Area, "before_insert")
+@event.listens_for(Area, "before_update")
+def _shape_facts(_mapper, _connection, area: Area):
+    """Keep the label point and the bounding box in step with the geometry, however an area is written."""
+    if area.label_point is None or inspect(area).attrs.geometry.history.has_changes():
+        area.label_point, area.bbox = shape_facts(area.geometry)

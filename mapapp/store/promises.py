@@ -18,11 +18,17 @@ LOAD = (selectinload(Promise.commitments).selectinload(Commitment.follow_ups),
 SOURCE_DATA = "källdata"  # recorded_by of the entries that come from the data files
 
 
+def known_on(f) -> dt.date:
+    """When an entry became known: its source's publication, or when a planner recorded it (an unknown
+    publication date is estimated by the end of what the entry covers)."""
+    if f.recorded_by == SOURCE_DATA:
+        return f.published_on or f.covers_last or f.date
+    return f.recorded_at.date()
+
+
 def follow_up_dict(f) -> dict:
-    """An entry with what it covers, its evidence and when it became known (its source's publication, or
-    when a planner recorded it; an unknown publication date is estimated by the end of what it covers)."""
+    """An entry with what it covers, its evidence and when it became known."""
     from_source = f.recorded_by == SOURCE_DATA
-    known_on = (f.published_on or f.covers_last or f.date) if from_source else f.recorded_at.date()
     kind = f.evidence_kind or ("other" if f.status != vocab.DEFAULT_STATUS else None)
     return {
         "id": f.id, "date": f.date, "date_label": f.date_label, "status": f.status,
@@ -32,7 +38,7 @@ def follow_up_dict(f) -> dict:
         "evidence": {"url": f.evidence_url, "title": f.evidence_title, "file": f.evidence_file,
                      "file_url": f"/evidence/{f.id}" if f.evidence_file else None,
                      "kind": kind, "kind_label": vocab.EVIDENCE_KINDS.get(kind)},
-        "published_on": f.published_on, "known_on": known_on,
+        "published_on": f.published_on, "known_on": known_on(f),
         "known_on_estimated": from_source and f.published_on is None,
         "recorded_by": f.recorded_by, "recorded_at": f.recorded_at, "supersedes": f.supersedes_id,
     }
@@ -90,7 +96,7 @@ def commitment_dict(c: Commitment, as_of: dt.date | None = None, context: dict |
         "text_truncated": bool(details.get("text_truncated")),
         "camera_sites": [s.slug for s in c.camera_sites],
         "status": status, "status_label": vocab.STATUSES[status],
-        "status_text": vocab.STATUSES[status] if latest else vocab.UNKNOWN_STATUS_TEXTS[_unknown_reason(c, context)],
+        "status_text": vocab.STATUSES[status] if latest else vocab.UNKNOWN_STATUS_TEXTS[unknown_reason(c.slug, context)],
         "status_date": latest["date"] if latest else None,
         "status_date_label": (latest["date_label"] or latest["date"].isoformat()) if latest else None,
         "status_basis": latest["evidence"]["kind"] if latest else None,
@@ -99,12 +105,12 @@ def commitment_dict(c: Commitment, as_of: dt.date | None = None, context: dict |
     }
 
 
-def _unknown_reason(c: Commitment, context: dict) -> str:
+def unknown_reason(slug: str, context: dict) -> str:
     """Why a commitment has no entry, in the words a source supports."""
     reports = context.get("reports", [])
     if any(not r["captured"] for r in reports):
         return "published"
-    if any(r["captured"] and c.slug not in r.get("captured_commitments", []) for r in reports):
+    if any(r["captured"] and slug not in r.get("captured_commitments", []) for r in reports):
         return "not_captured_here"
     if any(s["covers"] for s in context.get("searches", [])):
         return "not_found"
@@ -192,10 +198,15 @@ def load_promise(session: Session, slug: str, include_drafts=False) -> Promise:
     return p
 
 
-def commitment_keys(session: Session) -> dict:
-    """Commitment id → {key, title, promise title}: how a successor names its predecessor."""
-    rows = session.execute(select(Commitment.id, Commitment.slug, Commitment.title, Promise.slug, Promise.title,
-                                  Promise.period_label).join(Promise)).all()
+def commitment_keys(session: Session, promise_id: int | None = None) -> dict:
+    """Commitment id → {key, title, promise title}: how a successor names its predecessor (all commitments,
+    or only the predecessors of one promise's commitments)."""
+    query = select(Commitment.id, Commitment.slug, Commitment.title, Promise.slug, Promise.title,
+                   Promise.period_label).join(Promise)
+    if promise_id is not None:
+        query = query.where(Commitment.id.in_(select(Commitment.predecessor_id)
+                                              .where(Commitment.promise_id == promise_id)))
+    rows = session.execute(query).all()
     return {r[0]: {"key": f"{r[3]}/{r[1]}", "title": r[2], "promise": r[3], "promise_title": r[4],
                    "period_label": r[5]} for r in rows}
 

@@ -1,8 +1,12 @@
 """The JSON API: GeoJSON (RFC 7946) for areas and camera sites, JSON for the rest, point look-up."""
+import hashlib
+import json
+
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import get_locale
 
 from ..geo import shapes as geo
-from ..render import mapdata
+from ..render import mapdata, shapes
 from ..core.clock import today
 from ..store.db import get_session
 from ..core.errors import MapappError
@@ -13,6 +17,7 @@ from ..store.versions import current_version
 from ..core.cache import app_cache
 from ..domain.municipalities import MUNICIPALITIES
 from . import pages
+from .background import int_param, parse_bbox
 from .pages import map_params
 from .twin import respond
 
@@ -41,16 +46,28 @@ def index():
 
 @bp.route("/areas.geojson")
 def areas():
+    """Every area (or a municipality's) as GeoJSON; with bbox and zoom, those in view, simplified for the zoom.
+
+    The answer is made once per data version and query and sent as ready bytes with an ETag."""
     params = map_params(request.args)
-    features = mapdata.area_features(get_session(), today(), params["year"], params["kommun"])
-    return _collection(features)
+    bbox, zoom = request.args.get("bbox"), request.args.get("zoom")
+    if (bbox is None) != (zoom is None):
+        raise MapappError("bbox and zoom go together: bbox=minLon,minLat,maxLon,maxLat&zoom=0…22")
+    if bbox is not None:
+        bbox, zoom = parse_bbox(bbox), int_param("zoom", 0, 22, required=True)
+    session, day = get_session(), today()
+    body = mapdata.area_collection(session, day, params["year"], params["kommun"], bbox, zoom)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(hashlib.sha1(repr((worlds.key(session, day, params["year"]), request.full_path,
+                                         str(get_locale()))).encode()).hexdigest())
+    return response
 
 
 @bp.route("/areas/<slug:slug>.geojson")
 def area_feature(slug):
     session = get_session()
-    detail = area_store.get_area(worlds.get(session, today()), slug)
-    geometry = area_store.area_geometries(session)[slug]
+    detail = worlds.area(session, today(), slug)
+    geometry = json.loads(shapes.get(session).geometry[slug])
     return jsonify({"type": "Feature", "id": slug, "properties": detail, "geometry": geometry})
 
 
@@ -79,7 +96,7 @@ def commitment(slug, commitment):
 
 @bp.route("/promises/<slug:slug>/follow-ups")
 def follow_ups(slug):
-    data = world_store.get_promise(worlds.get(get_session(), today()), slug)
+    data = worlds.promise(get_session(), today(), slug)
     entries = [{**f, "commitment": c["key"]} for c in data["commitments"] for f in c["follow_ups"]]
     return jsonify({"promise": slug, "follow_ups": sorted(entries, key=lambda f: (f["date"], f["id"]))})
 
@@ -125,5 +142,5 @@ def _lookup(lon, lat):
 def _area_index(session) -> geo.AreaIndex:
     """The spatial index over all areas, rebuilt only when the data version changes."""
     def build():
-        return geo.AreaIndex({slug: geo.from_geojson(g) for slug, g in area_store.area_geometries(session).items()})
+        return geo.AreaIndex.from_geojson_texts(area_store.geometry_texts(session))
     return app_cache(current_app, "maps", "MAP_CACHE_SIZE").get_or_build(("area-index", current_version(session)), build)

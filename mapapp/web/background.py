@@ -42,7 +42,7 @@ def parse_bbox(text) -> tuple[float, float, float, float]:
     return tuple(round(v, 6) for v in values)
 
 
-def _int_param(name, low, high, required):
+def int_param(name, low, high, required):
     text = request.args.get(name)
     if text is None or text == "":
         if required:
@@ -60,9 +60,9 @@ def features():
     if unknown:
         raise MapappError(f"unknown parameter {unknown[0]!r}; use bbox, zoom and optionally limit")
     bbox = parse_bbox(request.args.get("bbox"))
-    zoom = _int_param("zoom", 0, national.MAX_ZOOM, required=True)
+    zoom = int_param("zoom", 0, national.MAX_ZOOM, required=True)
     band = national.band_for(zoom)
-    limit = _int_param("limit", 1, band.max_features, required=False)
+    limit = int_param("limit", 1, band.max_features, required=False)
     layer = layers.get_layer(current_app)
     key = (layer.batch, band.name, zoom, bbox, limit)
     etag = hashlib.sha1(repr(key).encode()).hexdigest()[:20]

@@ -8,9 +8,7 @@ from ..domain import search
 from ..core.clock import today
 from ..store.db import get_session
 from ..core.errors import MapappError
-from ..store import areas as area_store
 from ..store import places as place_store
-from ..store import world as world_store
 from ..render import world as worlds
 from .twin import Page, twin
 
@@ -53,7 +51,7 @@ def _promise_urls():
 
 @bp.route("/promise/<slug:slug>/feed.atom")
 def promise_feed(slug):
-    promise = world_store.get_promise(worlds.get(get_session(), today()), slug)
+    promise = worlds.promise(get_session(), today(), slug)
     entries = feeds.promise_entries(promise, *_promise_urls())
     body = feeds.atom(f"promise:{slug}", promise["title"], request.url, url_for("pages.promise", slug=slug, _external=True), entries)
     return Response(body, mimetype="application/atom+xml")
@@ -61,7 +59,7 @@ def promise_feed(slug):
 
 @bp.route("/area/<slug:slug>/feed.atom")
 def area_feed(slug):
-    area = area_store.get_area(worlds.get(get_session(), today()), slug)
+    area = worlds.area(get_session(), today(), slug)
     entries = []
     for detail in area["promise_details"]:
         entries += feeds.promise_entries(detail, *_promise_urls())
@@ -72,7 +70,7 @@ def area_feed(slug):
 
 @bp.route("/promise/<slug:slug>/follow-ups.ics")
 def promise_calendar(slug):
-    promise = world_store.get_promise(worlds.get(get_session(), today()), slug)
+    promise = worlds.promise(get_session(), today(), slug)
     body = feeds.follow_up_calendar(promise, url_for("pages.promise", slug=slug, _external=True))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'inline; filename="{slug}-uppfoljningar.ics"'})

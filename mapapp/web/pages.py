@@ -2,7 +2,7 @@
 from flask import Blueprint, request
 from flask_babel import gettext
 
-from ..render import mapview
+from ..render import mapdata, mapview
 from ..core.clock import today
 from ..store.db import get_session
 from ..core.errors import MapappError
@@ -40,7 +40,7 @@ def map_params(args) -> dict:
     year = year_param(args)
     kommun = args.get("kommun") or None
     if kommun is not None and kommun not in MUNICIPALITIES:
-        raise MapappError(f"kommun must be one of {', '.join(MUNICIPALITIES)}.")
+        raise MapappError("kommun must be a Swedish municipality code (four digits, e.g. 0581 for Norrköping).")
     layers = args.get("layers")
     layers = tuple(x for x in layers.split(",") if x) if layers else ("areas", "camera")
     if any(x not in LAYERS for x in layers):
@@ -53,9 +53,16 @@ def index():
     params = map_params(request.args)
     session, day = get_session(), today()
     world = worlds.get(session, day, params["year"])
+    # A small data set lists every area and promise; a national one lists the municipalities, and a
+    # municipality's view its own: the overview never carries every area's detail.
+    scope = mapview.inline_scope(session, day, params["year"], params["kommun"])
+    kommun = params["kommun"] if scope != "all" else None
     data = {"year": params["year"], "as_of": world.as_of, "kommun": params["kommun"],
-            "layers": list(params["layers"]), "areas": area_store.list_areas(world),
-            "promises": world_store.list_promises(world)}
+            "layers": list(params["layers"]),
+            "municipalities": mapdata.municipalities(session, day, params["year"]),
+            "areas": area_store.list_areas(world, kommun) if scope else [],
+            "promises": [p for p in world_store.list_promises(world)
+                         if scope == "all" or p["municipality"]["code"] == kommun]}
     return Page(data, html=lambda: {
         "map": mapview.overview(session, day, params["year"], params["kommun"], params["layers"]),
         "municipalities": MUNICIPALITIES, "summary_labels": SUMMARY_LABELS, "colours": vocab.STATUS_COLOURS,
@@ -66,18 +73,18 @@ def index():
 @twin(bp, "/area/<slug:slug>", "area.html", cached=True)
 def area(slug):
     session, day = get_session(), today()
-    return Page(area_store.get_area(worlds.get(session, day, year_param(request.args)), slug),
+    return Page(worlds.area(session, day, slug, year_param(request.args)),
                 html=lambda: {"map": mapview.area(session, day, slug), "summary_labels": SUMMARY_LABELS})
 
 
 @twin(bp, "/promise/<slug:slug>", "promise.html", cached=True)
 def promise(slug):
     session, day = get_session(), today()
-    data = world_store.get_promise(worlds.get(session, day), slug)
+    data = worlds.promise(session, day, slug)
     return Page(data, html=lambda: {"map": mapview.promise(session, day, data["municipality"]["code"], data["areas"]),
                                     "names": area_store.area_names(session)})
 
 
 @twin(bp, "/promise/<slug:promise_slug>/commitment/<slug:slug>", "commitment.html", cached=True)
 def commitment(promise_slug, slug):
-    return world_store.get_commitment(worlds.get(get_session(), today()), promise_slug, slug)
+    return worlds.commitment(get_session(), today(), promise_slug, slug)

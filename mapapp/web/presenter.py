@@ -54,7 +54,7 @@ def _candidates(session, promise) -> tuple:
 def deck(promise_slug: str, presentation_slug: str | None) -> dict:
     """The slides of a promise (optionally as a saved presentation orders them): for the page and its twin."""
     session, day = get_session(), today()
-    promise = world_store.get_promise(worlds.get(session, day), promise_slug)
+    promise = worlds.promise(session, day, promise_slug)
     chosen = None
     if presentation_slug is not None:
         if not _SLUG.match(presentation_slug):
@@ -212,7 +212,7 @@ def new_presentation():
     if not _SLUG.match(slug):
         raise MapappError(_("Välj ett löfte att göra en presentation av."))
     session = get_session()
-    promise = world_store.get_promise(worlds.get(session, today()), slug)
+    promise = worlds.promise(session, today(), slug)
     names = area_store.area_names(session)
     form = PresentationForm()
     if request.method == "POST":
@@ -227,7 +227,7 @@ def new_presentation():
 def edit_presentation(slug):
     session = get_session()
     stored = presentation_store.get_presentation(session, slug)
-    promise = world_store.get_promise(worlds.get(session, today()), stored["promise"])
+    promise = worlds.promise(session, today(), stored["promise"])
     names = area_store.area_names(session)
     if request.method == "POST":
         return _save(PresentationForm(), promise, names, stored)

@@ -138,28 +138,31 @@
     var map = cfg.map;
     window.lofteskartanMap = map;
     (cfg.options.attributions || []).forEach(function (a) { map.attributionControl.addAttribution(a); });
-    var byslug = {};
+    var byslug = {}, labels = L.layerGroup().addTo(map);
+    function bindArea(layer, props) {
+      layer.feature.properties = props;
+      byslug[props.slug] = layer;
+      layer.bindTooltip(el("span", {text: props.name + (props.summary_status ? " – " + ((S.summary_labels || {})[props.summary_status] || "") : "")}), {sticky: true});
+      if (props.label_point) { addLabel(labels, props); }
+      if (cfg.options.small) { return; }
+      layer.on("click", function (e) { L.DomEvent.stopPropagation(e); fillPanel(props, S); });
+      var path = layer.getElement && layer.getElement();
+      if (path) {
+        path.setAttribute("tabindex", "0");
+        path.setAttribute("role", "button");
+        path.setAttribute("aria-label", props.name);
+        path.setAttribute("data-slug", props.slug);
+        path.addEventListener("keydown", function (e) {
+          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); fillPanel(props, S); }
+        });
+      }
+    }
     if (cfg.layers.areas) {
-      var labels = L.layerGroup().addTo(map);
-      cfg.layers.areas.eachLayer(function (layer) {
-        var props = propsOf("areas", layer);
-        layer.feature.properties = props;
-        byslug[props.slug] = layer;
-        layer.bindTooltip(el("span", {text: props.name + (props.summary_status ? " – " + ((S.summary_labels || {})[props.summary_status] || "") : "")}), {sticky: true});
-        if (props.label_point) { addLabel(labels, props); }
-        if (cfg.options.small) { return; }
-        layer.on("click", function (e) { L.DomEvent.stopPropagation(e); fillPanel(props, S); });
-        var path = layer.getElement && layer.getElement();
-        if (path) {
-          path.setAttribute("tabindex", "0");
-          path.setAttribute("role", "button");
-          path.setAttribute("aria-label", props.name);
-          path.setAttribute("data-slug", props.slug);
-          path.addEventListener("keydown", function (e) {
-            if (e.key === "Enter" || e.key === " ") { e.preventDefault(); fillPanel(props, S); }
-          });
-        }
-      });
+      cfg.layers.areas.eachLayer(function (layer) { bindArea(layer, propsOf("areas", layer)); });
+    }
+    if (cfg.options.remote) {
+      remoteAreas(map, window[(cfg.options.groups || {}).areas], cfg.options, F.municipalities || [], labels,
+                  bindArea, function () { Object.keys(byslug).forEach(function (k) { delete byslug[k]; }); });
     }
     if (cfg.layers.camera) {
       cfg.layers.camera.eachLayer(function (layer) {
@@ -184,13 +187,58 @@
       });
     });
     if (cfg.layers.areas && !cfg.options.small) {
-      addOverviewDots(map, cfg.layers.areas, S);
+      if (!cfg.options.remote) { addOverviewDots(map, cfg.layers.areas, S); }
       map.on("click", function (e) {
         if (window.LofteskartanLocate) { window.LofteskartanLocate.lookup(e.latlng.lng, e.latlng.lat); }
       });
       keepViewInUrl(map, cfg.options.groups || {});
     }
     window.Lofteskartan.layers = byslug;
+  }
+
+  /* A national map: the areas in view come from the API by bbox (simplified for the zoom, reused by the
+     browser's cache), and below minZoom one dot per municipality stands for its areas. */
+  function remoteAreas(map, group, options, municipalities, labels, bind, reset) {
+    var remote = options.remote, colours = options.colours || {}, requested = null;
+    var layer = L.geoJSON(null, {style: function (f) {
+      return {color: "#1f2933", weight: 2, fillColor: colours[f.properties.summary_status] || colours.ej_bedomd,
+              fillOpacity: 0.55, className: "area-shape"};
+    }});
+    var dots = L.layerGroup();
+    municipalities.forEach(function (m) {
+      var dot = L.circleMarker([m.centre[1], m.centre[0]], {radius: 10, color: "#1f2933", weight: 2,
+        fillColor: "#ffffff", fillOpacity: 1, className: "municipality-dot municipality-dot-" + m.code});
+      dot.bindTooltip(el("span", {text: m.name + " (" + m.area_count + ")"}), {direction: "right"});
+      dot.on("click", function () {
+        map.fitBounds([[m.bbox[1], m.bbox[0]], [m.bbox[3], m.bbox[2]]], {animate: !reducedMotion});
+      });
+      dots.addLayer(dot);
+    });
+    (group || map).addLayer(layer);
+    function cell(zoom) { return zoom >= 13 ? 0.05 : zoom >= 11 ? 0.25 : 1; }
+    function update() {
+      var zoom = map.getZoom();
+      if (zoom < remote.minZoom) {
+        layer.clearLayers(); labels.clearLayers(); reset(); requested = null;
+        dots.addTo(map);
+        return;
+      }
+      dots.remove();
+      var b = map.getBounds(), c = cell(zoom);
+      var box = [Math.floor(b.getWest() / c) * c, Math.floor(b.getSouth() / c) * c,
+                 Math.ceil(b.getEast() / c) * c, Math.ceil(b.getNorth() / c) * c].map(function (v) { return +v.toFixed(4); });
+      var url = remote.url + "?bbox=" + box.join(",") + "&zoom=" + zoom + (remote.year ? "&year=" + remote.year : "");
+      if (url === requested) { return; }
+      requested = url;
+      fetch(url, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+        if (!data || url !== requested) { return; }
+        layer.clearLayers(); labels.clearLayers(); reset();
+        layer.addData(data);
+        layer.eachLayer(function (l) { bind(l, l.feature.properties); });
+      });
+    }
+    map.on("moveend", update);
+    update();
   }
 
   /* At national zoom the districts are a few pixels wide: one dot per municipality keeps them
