@@ -55,13 +55,14 @@ def create_app(test_config=None):
     load_config(app, test_config)
 
     from . import cli
-    from .http import conditional, i18n, security
+    from .http import assets, conditional, i18n, security
     from .store import db
     from .web import register
     i18n.init_app(app)
     db.init_app(app)
     register(app)
     cli.init_app(app)
+    assets.init_app(app)
     conditional.init_app(app)
     security.init_app(app)  # after conditional: its headers hook runs before compression
     return app

@@ -223,7 +223,7 @@ def test_background_layer_draws_by_bbox_and_names_stay_text(app, tmp_path):
         tab = new_tab()
         asked = []
         tab.page.on("request", lambda r: asked.append(r.url) if "/api/background" in r.url else None)
-        tab.page.goto(server.url + "/?kommun=0581")
+        tab.page.goto(server.url + "/?kommun=0581&layers=areas,camera,regso")
         tab.page.wait_for_selector(".folium-map[data-background-state=loaded]")
         tab.page.evaluate("window.lofteskartanMap.setView([58.61, 16.53], 14, {animate: false}); null")
         _wait_until(tab.page, "document.querySelector('.folium-map').dataset.backgroundState === 'loaded'"

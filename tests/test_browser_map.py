@@ -38,11 +38,15 @@ def test_click_hageby_opens_panel_then_area_page(live_server):
         tab.screenshot("map-hageby-panel")
         panel.locator("a.panel-link").click()
         tab.page.wait_for_url("**/area/hageby")
+        # The unassessed commitments are folded into one line; a click opens them.
+        fold = tab.page.locator("#p-norrkoping-2023-2024 details.unassessed > summary")
+        assert "7 åtaganden: ej bedömd — ingen uppföljning registrerad här" in fold.inner_text()
+        fold.click()
         body = tab.page.inner_text("main")
         assert "Medborgarlöfte Norrköping 2023–2024" in body
         for title in ["Kameraövervakning på hot spots", "Brottsförebyggande arbete med EST", "SSPF för barn och unga 10–18 år"]:
             assert title in body
-        assert "ej bedömd — ingen uppföljning publicerad" in body
+        assert "ej bedömd — ingen uppföljning registrerad här" in body and "publicerad" not in fold.inner_text()
         assert tab.external == [] and tab.console_errors == []
 
 

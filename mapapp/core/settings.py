@@ -50,10 +50,10 @@ SETTINGS = (
     Setting("MAX_BOUNDARY_UNPACKED_BYTES", 100 * MB, "Largest declared unpacked size of a zipped Shapefile."),
     Setting("BOUNDARY_UPLOAD_DIR", None, "Where boundary previews wait; default: instance/boundary-uploads."),
     # Reuse (every cache is keyed by the data version)
-    Setting("WORLD_CACHE_SIZE", 16, "Published data sets (one per data version, day and year view) kept per worker."),
+    Setting("WORLD_CACHE_SIZE", 4, "Published data sets (one per data version, day and year view) kept per worker."),
     Setting("MAP_CACHE_SIZE", 64, "Rendered maps kept per worker."),
     Setting("MAP_INLINE_AREAS", 300, "Up to this many areas a map page carries inline; beyond, loaded by bbox."),
-    Setting("PAGE_CACHE_SIZE", 256, "Whole anonymous pages kept per worker."),
+    Setting("PAGE_CACHE_BYTES", 32 * MB, "Whole anonymous pages kept per worker, in bytes."),
     Setting("ANSWER_CACHE_BYTES", 32 * MB, "Ready API answers (areas GeoJSON) kept per worker, in bytes."),
     Setting("COMPRESS_CACHE_BYTES", 32 * MB, "Compressed answers kept per worker, in bytes."),
     Setting("BACKGROUND_CACHE_BYTES", 32 * MB, "Background-layer answers kept per worker, in bytes."),

@@ -54,7 +54,9 @@ def etag_of(body: bytes) -> str:
 
 def _validators(response):
     """ETag, Cache-Control and the conditional answer for GET 200 pages and JSON."""
-    g.pop("mapapp_etag", None)
+    if g.pop("mapapp_etag", None) and response.mimetype not in CONDITIONAL_MIMETYPES and response.get_etag()[0]:
+        g.mapapp_etag = response.get_etag()[0]  # a static file: compressed once, kept under its content hash
+        return response
     if (request.method not in ("GET", "HEAD") or response.status_code != 200 or response.direct_passthrough
             or response.is_streamed or response.mimetype not in CONDITIONAL_MIMETYPES
             or "Content-Encoding" in response.headers):

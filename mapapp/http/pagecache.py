@@ -17,7 +17,7 @@ from ..store.versions import version_of
 
 
 def _cache() -> Cache:
-    return app_cache(current_app, "pages", "PAGE_CACHE_SIZE")
+    return app_cache(current_app, "pages", "PAGE_CACHE_BYTES", by_bytes=True)
 
 
 def cached_page(view):

@@ -136,7 +136,7 @@ def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbi
              "colours": vocab.STATUS_COLOURS},
             {"areas": districts, "camera": cameras, "est": est_group, "lagesbild": lb_group}).add_to(m)
     if background:
-        add_background(m, static_prefix)
+        add_background(m, static_prefix, show="regso" in show)
     return m
 
 
@@ -262,11 +262,11 @@ class _BackgroundLayer(JSCSSMixin):
         self.options, self.control = options, control  # named at render time, after the ids are made stable
 
 
-def add_background(m: folium.Map, static_prefix: str = "", min_zoom: int = 4) -> folium.Map:
+def add_background(m: folium.Map, static_prefix: str = "", min_zoom: int = 4, show: bool = False) -> folium.Map:
     """Add the national background layer (drawn from zoom min_zoom, toggled in the layer control if any).
 
     Must be added after the LayerControl, whose variable the script uses."""
     control = next((c for c in m._children.values() if isinstance(c, folium.LayerControl)), None)
-    _BackgroundLayer({"url": static_prefix + "/api/background.geojson", "minZoom": min_zoom},
+    _BackgroundLayer({"url": static_prefix + "/api/background.geojson", "minZoom": min_zoom, "show": show},
                      control, static_prefix).add_to(m)
     return m

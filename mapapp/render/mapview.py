@@ -1,9 +1,12 @@
 """Rendered maps for the pages, built once per data version and view, then reused."""
+import re
+
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from . import maps, mapdata
+from .assets import asset_url
 from . import world as worlds
 from ..core.cache import app_cache
 from ..store.versions import current_version
@@ -27,8 +30,17 @@ def _layer_names() -> dict:
             "est": _("EST-områden"), "lagesbild": _("Polisens lägesbild")}
 
 
+def _versioned(parts: dict) -> dict:
+    """The map's own script and style URLs with their content hash, so browsers keep them for a year."""
+    parts["header"] = _STATIC.sub(lambda m: f'{m.group(1)}="{asset_url(m.group(2))}"', parts["header"])
+    return parts
+
+
+_STATIC = re.compile(r'\b(src|href)="(/static/[^"?]+)"')
+
+
 def _parts(m, layers: dict) -> dict:
-    return {**maps.render_parts(m), "features": maps.page_data(layers)}
+    return {**_versioned(maps.render_parts(m)), "features": maps.page_data(layers)}
 
 
 def inline_scope(session, today, year=None, municipality=None) -> str | None:
@@ -122,5 +134,5 @@ def presenter(session, today, slugs: tuple, tiles: bool = False) -> dict:
         features = mapdata.area_features(session, today, slugs=list(slugs))
         url, attr = _tiles() if tiles else (None, "")
         m = maps.presenter_map(features, url, attr, _attributions())
-        return maps.render_parts(m)
+        return _versioned(maps.render_parts(m))
     return _cached(session, ("presenter", today, slugs, tiles), build)

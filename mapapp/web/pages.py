@@ -16,7 +16,7 @@ from .twin import Page, twin
 
 bp = Blueprint("pages", __name__)
 
-LAYERS = ("areas", "camera", "est", "lagesbild")
+LAYERS = ("areas", "camera", "est", "lagesbild", "regso")
 FIRST_YEAR = 2018  # the earliest promise in the data; a year view before it would be empty
 
 

@@ -58,7 +58,10 @@
       pane.style.zIndex = 350;  /* above tiles (200), below the promise areas (overlayPane, 400) */
     }
     var renderer = L.canvas({pane: PANE, padding: 0.2});
-    var group = L.layerGroup([], {pane: PANE}).addTo(map);
+    /* Off unless asked for (?layers=…,regso or the layer control): a phone should not fetch and draw
+       thousands of statistical areas before the promise areas it came for. */
+    var group = L.layerGroup([], {pane: PANE});
+    if (options.show) { group.addTo(map); }
     var shown = null;  /* {band, box} of what is drawn */
     var pending = null, pendingUrl = null, attributed = false;
 

@@ -1,0 +1,39 @@
+"""Static files sent cheaply: each URL carries its content's hash (?v=…), so a browser keeps it for a year
+without asking again; the bytes are read once, compressed once (gzip for gzip-only clients too), and a
+reload of an unversioned URL is a 304."""
+from flask import abort, current_app, g, request
+
+from ..render.assets import static_file as read_static
+
+YEAR = 365 * 24 * 3600
+
+
+def static_file(filename):
+    """The static route: long-lived when the URL names this content's hash, revalidated otherwise."""
+    found = read_static(filename)
+    if found is None:
+        abort(404)
+    data, digest, mimetype = found
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.set_etag(digest)
+    g.mapapp_etag = digest  # Flask-Compress keeps the compressed bytes under this key
+    if request.args.get("v") == digest:
+        response.cache_control.public = True
+        response.cache_control.max_age = YEAR
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
+def _versioned(endpoint, values):
+    """url_for("static", filename=…) gains ?v=<content hash>, so the URL changes when the file does."""
+    if endpoint == "static" and "v" not in values and "filename" in values:
+        found = read_static(values["filename"])
+        if found:
+            values["v"] = found[1]
+
+
+def init_app(app):
+    app.view_functions["static"] = static_file
+    app.url_defaults(_versioned)
