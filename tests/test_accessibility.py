@@ -10,7 +10,8 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
 
-@pytest.mark.parametrize("path", ["/", "/area/hageby", "/promise/norrkoping-2023-2024", "/search?q=mirum"])
+@pytest.mark.parametrize("path", ["/", "/area/hageby", "/promise/norrkoping-2023-2024", "/search?q=mirum",
+                                  "/search?q=Drottninggatan+12,+Norrk%C3%B6ping", "/nowhere", "/?kommun=0580"])
 @pytest.mark.parametrize("size", [(1280, 900), (375, 667)], ids=["desktop", "phone"])
 def test_no_serious_or_critical_violations(live_server, path, size):
     assert AXE.exists(), "run the README test command: it installs axe-core with npm"

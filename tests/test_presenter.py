@@ -71,7 +71,8 @@ def test_page_renders_the_same_slides_as_its_twin(client):
         assert f">{name}</h2>" in html
 
 
-def test_closing_slide_has_a_local_qr_code_of_the_citizen_page(client):
+def test_closing_slide_has_a_local_qr_code_of_the_citizen_page(client, app):
+    app.config["PUBLIC_URL"] = "http://localhost"  # an address the room's phones can open
     html = client.get(f"/present/{PROMISE}").get_data(as_text=True)
     expected = qr_svg(f"http://localhost/promise/{PROMISE}")
     assert str(expected) in html and expected.startswith("<svg")
@@ -108,7 +109,7 @@ def test_tiles_are_off_by_default_even_when_configured(app, client):
 def test_no_data_text_reaches_folium(client):
     """Names reach the page once, through Flask; Folium's script carries geometry and slugs only."""
     html = client.get(f"/present/{PROMISE}").get_data(as_text=True)
-    script = html.split('js/present.js"></script>', 1)[1]
+    script = re.split(r'js/present\.js(?:\?v=[0-9a-f]+)?"></script>', html, maxsplit=1)[1]
     assert "L.map(" in script or "L.map (" in script
     for text in AREA_NAMES + [TITLE, "Uppsökande arbete mot ungdomar"]:
         assert text not in script
@@ -257,3 +258,12 @@ def test_check_selection_names_every_problem():
     problems = [m for m, _values in slides.check_selection(promise, areas, ["hageby", "hageby", "x"], [])]
     assert problems == ["Välj minst ett åtagande.", "Ett område eller åtagande är valt två gånger.",
                         "Löftet når inte: %(names)s."]
+
+
+def test_without_a_public_address_the_closing_slide_warns_instead_of_a_qr_code(client, app):
+    html = client.get(f"/present/{PROMISE}").get_data(as_text=True)
+    assert "Ingen publik adress är inställd" in html and 'class="qr"' not in html
+    app.config["PUBLIC_URL"] = "https://lofteskartan.example.se"
+    html = client.get(f"/present/{PROMISE}").get_data(as_text=True)
+    assert 'class="qr"' in html and "https://lofteskartan.example.se/promise/" in html
+    assert "Ingen publik adress är inställd" not in html

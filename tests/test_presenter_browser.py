@@ -62,7 +62,8 @@ def _check(state: dict, n: int):
     assert state["textCount"] > 0 and state["smallest"] >= 28, state
 
 
-def test_walk_through_norrkoping_by_keyboard(live_server):
+def test_walk_through_norrkoping_by_keyboard(app, live_server):
+    app.config["PUBLIC_URL"] = live_server.url  # the address the room's phones reach (here: this server)
     with chromium(1920, 1080) as new_tab:
         tab = new_tab()
         tab.page.goto(f"{live_server.url}/present/{PROMISE}")

@@ -43,7 +43,7 @@ def test_known_places(client, query, slug):
 
 def test_no_match_is_said_plainly(client):
     body = client.get("/search?q=Atlantis").get_data(as_text=True)
-    assert "Inget område eller ställe med det namnet" in body
+    assert "Inget område, ställe eller kommun med det namnet" in body
 
 
 def test_overlong_query_is_400(client):
@@ -52,3 +52,33 @@ def test_overlong_query_is_400(client):
 
 def test_external_geocoder_is_off_by_default(app):
     assert app.config["GEOCODER_URL"] is None
+
+
+def test_a_municipality_name_leads_to_its_areas(client):
+    r = client.get("/search?q=Linköping")
+    assert r.status_code == 302 and r.location.endswith("/?kommun=0580")
+    page = client.get(r.location).get_data(as_text=True)
+    assert "Skäggetorp" in page
+    assert client.get("/index.json?kommun=0580").get_json()["kommun"] == "0580"
+
+
+def test_an_address_with_no_geocoder_offers_three_next_steps(client):
+    page = client.get("/search?q=Drottninggatan 12, Norrköping").get_data(as_text=True)
+    assert "Gatuadresser kan Löfteskartan inte slå upp själv" in page
+    assert "data-locate" in page  # 1. my location
+    assert "Klicka på kartan där du bor" in page  # 2. the map
+    assert 'href="/?kommun=0581"' in page and 'href="/?kommun=0580"' in page  # 3. the covered municipalities
+    data = client.get("/search.json?q=Drottninggatan 12, Norrköping").get_json()
+    assert data["results"] == [] and {m["code"] for m in data["covered_municipalities"]} == {"0180", "0580", "0581"}
+
+
+def test_an_unknown_page_speaks_the_visitors_language_and_offers_search(client):
+    page = client.get("/nowhere").get_data(as_text=True)
+    assert "Sidan finns inte" in page and 'name="q"' in page and "Till kartan" in page
+    page = client.get("/nowhere?lang=en").get_data(as_text=True)
+    assert "Page not found" in page and "Not Found" not in page
+
+
+def test_a_favicon_is_served(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.data[:4] == b"\x00\x00\x01\x00"

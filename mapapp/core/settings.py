@@ -35,8 +35,10 @@ SETTINGS = (
     Setting("NATIONAL_PRELOAD", True, "gunicorn's master builds the background layer's in-memory form once."),
     Setting("TODAY", None, "A fixed date (YYYY-MM-DD) the app reasons with, for tests and demos; None = today."),
     # Maps and outside services
-    Setting("TILE_URL", None, "Tile URL template for streets under the map; None draws a plain background."),
-    Setting("TILE_ATTRIBUTION", "", "Attribution text the tile provider requires."),
+    Setting("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "Tile URL template for streets under the map (Folium's default, OpenStreetMap); empty draws none."),
+    Setting("TILE_ATTRIBUTION", '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+            "Attribution the tile provider requires (HTML, from the operator; shown on the map)."),
     Setting("PUBLIC_URL", None, "The public address phones can reach, used in presenter QR codes."),
     Setting("GEOCODER_URL", None, "Optional geocoder search URL with {q}; off by default."),
     # Uploads and limits

@@ -44,3 +44,8 @@ def by_name(name: str) -> dict | None:
     """The municipality called name (case- and accent-sensitive as SCB spells it), or None."""
     folded = name.strip().casefold()
     return next((m for m in _table().values() if m["name"].casefold() == folded), None)
+
+
+def all_municipalities() -> list[dict]:
+    """Every municipality, by code."""
+    return list(_table().values())

@@ -39,6 +39,23 @@ STATUS_COLOURS = {
 EVIDENCE_KINDS = {"parties": N_("parternas egen uppföljning"), "news": N_("nyhetsuppgift"), "other": N_("annat underlag")}
 LINEAGE = {"continued": N_("fortsätter"), "changed": N_("ändrat"), "new": N_("nytt"), "dropped": N_("upphörde")}
 
+# The themes the data uses: a vocabulary of ours (shown translated); a theme outside it is shown as written.
+THEMES = {
+    "alkohol": N_("alkohol"), "brottsförebyggande": N_("brottsförebyggande"), "brottsoffer": N_("brottsoffer"),
+    "civilsamhälle": N_("civilsamhälle"), "fysisk miljö": N_("fysisk miljö"), "föräldrar": N_("föräldrar"),
+    "kamerabevakning": N_("kamerabevakning"), "kriminella nätverk": N_("kriminella nätverk"),
+    "krogmiljö": N_("krogmiljö"), "narkotika": N_("narkotika"), "samverkan": N_("samverkan"),
+    "synlighet": N_("synlighet"), "trafik": N_("trafik"), "trygghet": N_("trygghet"), "unga": N_("unga"),
+    "våld": N_("våld"),
+}
+# The methods, named as the sources name them; the words say what each stands for.
+METHOD_NAMES = {"EST": N_("EST – effektiv samordning för trygghet"),
+                "SSPF": N_("SSPF – skola, socialtjänst, polis och fritid"),
+                "SIG": N_("SIG – social insatsgrupp"),
+                "ANDTS": N_("ANDTS – alkohol, narkotika, dopning, tobak och spel")}
+CADENCE_NAMES = {"semiannual": N_("två gånger om året"), "yearly": N_("en gång om året"), "monthly": N_("varje månad"),
+                 "tertial": N_("tre gånger om året (tertial)"), "quarterly": N_("fyra gånger om året"),
+                 "once": N_("en gång")}
 RESPONSIBLE = {"polisen": N_("Polisen"), "kommunen": N_("Kommunen"), "both": N_("Polisen och kommunen")}
 METHODS = {"EST", "SSPF", "SIG", "ANDTS"}
 CADENCES = {"semiannual", "yearly", "monthly", "tertial", "quarterly", "once"}

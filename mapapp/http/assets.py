@@ -36,4 +36,6 @@ def _versioned(endpoint, values):
 
 def init_app(app):
     app.view_functions["static"] = static_file
+    # Browsers ask for /favicon.ico on every first visit, whatever the page says.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: static_file("favicon.ico"))
     app.url_defaults(_versioned)

@@ -36,7 +36,8 @@ def init_app(app):
     from ..domain.periods import PROMISE_STATES
     from ..domain.status import SUMMARY_LABELS
     more = {"summary_label": SUMMARY_LABELS, "slot_state_label": SLOT_STATES, "promise_state_label": PROMISE_STATES,
-            "evidence_kind_label": vocab.EVIDENCE_KINDS, "lineage_label": vocab.LINEAGE}
+            "evidence_kind_label": vocab.EVIDENCE_KINDS, "lineage_label": vocab.LINEAGE,
+            "theme_label": vocab.THEMES, "method_label": vocab.METHOD_NAMES, "cadence_label": vocab.CADENCE_NAMES}
     for name, table in more.items():
         app.add_template_filter(_label_filter(table), name)
     app.add_template_filter(gettext, "status_text")  # a status text is one of vocab's marked sentences
@@ -73,6 +74,8 @@ def map_strings() -> dict:
         "next_due": gettext("Nästa uppföljning senast"),
         "no_next_due": gettext("Ingen kommande uppföljning enligt löftets regel."),
         "open_area": gettext("Allt om"),
+        "close": gettext("Stäng"),
+        "camera": gettext("Kamerabevakning"),
         "decided": gettext("Beslut:"),
         "status": gettext("Status:"),
         "precision": gettext("Precision:"),

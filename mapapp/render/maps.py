@@ -45,20 +45,29 @@ class _Wiring(MacroElement):
         window.Lofteskartan && window.Lofteskartan.wire({
             map: {{ this._parent.get_name() }},
             layers: { {% for key, layer in this.layers.items() %}{{ key|tojson }}: {{ layer.get_name() }},{% endfor %} },
+            control: {{ this.control.get_name() if this.control else "null" }},
             options: {{ this.rendered_options()|tojson }}
         });
         {% endmacro %}
     """)
 
-    def __init__(self, layers: dict, options: dict, groups: dict | None = None):
+    def __init__(self, layers: dict, options: dict, groups: dict | None = None, control=None):
         super().__init__()
         self._name = "Wiring"
-        self.layers, self.options, self.groups = layers, options, groups or {}
+        self.layers, self.options, self.groups, self.control = layers, options, groups or {}, control
 
     def rendered_options(self) -> dict:
         """The options, with the layer groups' variable names taken at render time (after stable ids)."""
         return {**self.options, "groups": {k: g.get_name() for k, g in self.groups.items()}} if self.groups \
             else self.options
+
+
+_LINK = re.compile(r"&lt;a href=&#34;(https://[A-Za-z0-9./_~%-]+)&#34;&gt;([^&<]{1,80})&lt;/a&gt;")
+
+
+def attribution_html(text: str) -> str:
+    """The tile provider's credit as HTML: escaped, except plain https links (<a href="https://…">…</a>)."""
+    return _LINK.sub(lambda m: f'<a href="{m.group(1)}">{m.group(2)}</a>', str(escape(text)))
 
 
 def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_prefix: str = "") -> folium.Map:
@@ -68,7 +77,7 @@ def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_pre
     m.default_js = [(n, static_prefix + u) for n, u in LEAFLET_JS]
     m.default_css = [(n, static_prefix + u) for n, u in LEAFLET_CSS]
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=str(escape(tile_attribution or "Kartbakgrund")),
+        folium.TileLayer(tiles=tile_url, attr=attribution_html(tile_attribution or "Kartbakgrund"),
                          name="Bakgrundskarta", control=False).add_to(m)
     m.fit_bounds(bounds or SWEDEN_BOUNDS)
     return m
@@ -129,12 +138,12 @@ def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbi
                                        "category": f["properties"]["lagesbild"]["category"]}} for f in lagesbild]
     lb_layer = folium.GeoJson(_bare(categories, ("slug", "category")), name="lagesbild",
                               style_function=_lagesbild_style, control=False).add_to(lb_group)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    control = folium.LayerControl(collapsed=False, position="topright").add_to(m)  # the script folds it on phones
     layers = {"areas": area_layer, "camera": camera_layer, "est": est_layer, "lagesbild": lb_layer}
     _Wiring({k: v for k, v in layers.items() if v is not None},
             {"attributions": [str(escape(a)) for a in attributions], "remote": remote,
              "colours": vocab.STATUS_COLOURS},
-            {"areas": districts, "camera": cameras, "est": est_group, "lagesbild": lb_group}).add_to(m)
+            {"areas": districts, "camera": cameras, "est": est_group, "lagesbild": lb_group}, control).add_to(m)
     if background:
         add_background(m, static_prefix, show="regso" in show)
     return m
@@ -227,7 +236,7 @@ def presenter_map(areas: list[dict], tile_url=None, tile_attribution="", attribu
     m.default_js = [(n, static_prefix + u) for n, u in LEAFLET_JS]
     m.default_css = [(n, static_prefix + u) for n, u in LEAFLET_CSS]
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=str(escape(tile_attribution or "Kartbakgrund")),
+        folium.TileLayer(tiles=tile_url, attr=attribution_html(tile_attribution or "Kartbakgrund"),
                          name="Bakgrundskarta", control=False).add_to(m)
     m.fit_bounds(bounds_of(areas) or SWEDEN_BOUNDS)
     layer = folium.GeoJson(_bare(areas), name="areas", control=False,

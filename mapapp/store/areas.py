@@ -61,6 +61,10 @@ def area_summary(world: World, slug: str) -> dict:
         "summary_status": (summary_status(counts) if current else "inget_gallande" if last else None),
         "next_due": current[0]["next_due"] if current else None,
         "commitments": shown[1] if shown else [],
+        "camera_sites": [{"slug": s["slug"], "name": s["name"], "status": s["status"],
+                          "status_label": s["status_label"],
+                          "when": s["decided"] or s["start"] or s["reported"] or s["date_label"]}
+                         for s in world.cameras_by_area.get(slug, ())],
     }
 
 
@@ -84,7 +88,7 @@ def get_area(world: World, session: Session, slug: str) -> dict:
     out.update({
         "provenance": facts["provenance"], "lagesbild": [_lagesbild_dict(e) for e in facts["lagesbild"]],
         "lagesbild_note": facts["lagesbild_note"], "est": facts["est"],
-        "camera_sites": [s for s in world.camera_sites if slug in {a["slug"] for a in s["areas"]}],
+        "camera_sites": world.cameras_by_area.get(slug, []),
         "promise_details": [],
     })
     for light, reaching in _reaching(world, slug):

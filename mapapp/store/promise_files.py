@@ -139,6 +139,8 @@ def _commitment(rec: Record, area_slugs: set, groups: list[dict] = ()) -> dict:
             "areas_note": areas_note, "areas_inferred": inferred, "areas_outside_map": outside,
             "group": group, "group_inferred": group_inferred, "group_note": rec.get("group_note", required=False),
             "text_truncated": text_truncated,
+            # An English version of our title and of the source's text, where one is written (shown in English).
+            "title_en": rec.get("title_en", required=False), "text_en": rec.get("text_en", required=False),
         },
     }
 

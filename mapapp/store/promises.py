@@ -94,6 +94,7 @@ def commitment_dict(c: Commitment, as_of: dt.date | None = None, context: dict |
         "areas_note": details.get("areas_note"), "areas_inferred": bool(details.get("areas_inferred")),
         "areas_outside_map": details.get("areas_outside_map") or [], "group": details.get("group"),
         "text_truncated": bool(details.get("text_truncated")),
+        "title_en": details.get("title_en"), "text_en": details.get("text_en"),
         "camera_sites": [s.slug for s in c.camera_sites],
         "status": status, "status_label": vocab.STATUSES[status],
         "status_text": vocab.STATUSES[status] if latest else vocab.UNKNOWN_STATUS_TEXTS[unknown_reason(c.slug, context)],

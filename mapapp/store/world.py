@@ -37,6 +37,7 @@ class World:
     reach: dict = field(default_factory=dict)  # area slug → [(promise slug, [commitment slugs])], newest first
     camera_sites: list = field(default_factory=list)  # as published, known on as_of
     boundary_years: dict = field(default_factory=dict)  # area slug → the year its boundary is from, if known
+    cameras_by_area: dict = field(default_factory=dict)  # area slug → the camera sites touching it
     details: Cache = field(default_factory=lambda: Cache(DETAILS_KEPT))  # thread-safe: the world is shared
 
 
@@ -72,6 +73,9 @@ def build(session: Session, today: dt.date, year: int | None = None) -> World:
         _add_promise(world, p, by_promise.get(p.id, []), entries, targets, by_municipality)
     world.camera_sites = [s for s in list_camera_sites(session, public=True)
                           if s["known_from"] is None or s["known_from"] <= world.as_of]
+    for site in world.camera_sites:
+        for area in site["areas"]:
+            world.cameras_by_area.setdefault(area["slug"], []).append(site)
     return world
 
 

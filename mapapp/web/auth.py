@@ -124,7 +124,7 @@ def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(err):
         message = _("Formuläret saknar en giltig säkerhetskod. Ladda om sidan och försök igen.")
-        return render_template("error.html", status=400, title="Bad Request", message=message), 400
+        return render_template("error.html", status=400, title=_("Felaktig begäran"), message=message), 400
 
 
 def _limit_body():

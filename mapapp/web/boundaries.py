@@ -82,7 +82,7 @@ bp.url_value_preprocessor(_limit_body)
 def _too_large(_err):
     if not (current_user.is_authenticated and current_user.is_planner):  # refused for who they are, not the size
         message = _("Logga in som planerare för att göra det här.")
-        return render_template("error.html", status=401, title="Unauthorized", message=message), 401
+        return render_template("error.html", status=401, title=_("Du behöver logga in"), message=message), 401
     message = _("Filen är för stor: högst %(mb)s MB.", mb=round(limits().max_bytes / 2**20, 1))
     return _upload_page(UploadForm(formdata=None), MapappError(message, 413))
 

@@ -9,22 +9,45 @@ from ..core.clock import today
 from ..store.db import get_session
 from ..core.errors import MapappError
 from ..store import places as place_store
+from ..render import mapdata
 from ..render import world as worlds
+from ..core.cache import app_cache
+from ..domain.municipalities import all_municipalities
 from .twin import Page, twin
 
 bp = Blueprint("citizen", __name__)
 
 
+def _candidates(session) -> list[dict]:
+    """Areas, places and municipalities to search, made once per data version."""
+    def build():
+        covered = {m["code"]: m for m in mapdata.municipalities(session, today())}
+        towns = [{"kind": "municipality", "slug": m["code"], "code": m["code"], "name": m["name"],
+                  "names": [m["name"], f"{m['name']} kommun"], "municipality": m["name"],
+                  "area_count": covered.get(m["code"], {}).get("area_count", 0)}
+                 for m in all_municipalities()]
+        return place_store.search_candidates(session) + towns
+    return app_cache(current_app, "maps", "MAP_CACHE_SIZE").get_or_build(
+        ("search-candidates", worlds.key(session, today())), build)
+
+
 def find(query: str) -> dict:
-    """Areas and places matching the query; an external geocoder only if configured."""
+    """Areas, places and municipalities matching the query; an external geocoder only if configured.
+
+    With no hit, the answer offers what a visitor can do next: their location, the map, and the
+    municipalities the app covers."""
     query = (query or "").strip()
     if len(query) > 200:
         raise MapappError(gettext("Sökningen får vara högst 200 tecken."))
-    results = search.rank(query, place_store.search_candidates(get_session())) if query else []
+    session = get_session()
+    results = search.rank(query, _candidates(session)) if query else []
     external = []
     if query and not results and current_app.config["GEOCODER_URL"]:
         external = search.external_geocode(current_app.config["GEOCODER_URL"], query)
-    return {"query": query, "results": results, "external": external}
+    covered = [m for m in mapdata.municipalities(session, today())]
+    return {"query": query, "results": results, "external": external,
+            "covered_municipalities": [{"code": m["code"], "name": m["name"], "area_count": m["area_count"]}
+                                       for m in covered]}
 
 
 @twin(bp, "/search", "search.html")
@@ -33,8 +56,11 @@ def search_page():
 
     def html():
         best = data["results"][:1]
-        if best and best[0]["score"] == 1.0 and best[0]["kind"] == "area" and request.args.get("list") != "1":
-            return redirect(url_for("pages.area", slug=best[0]["slug"]))
+        if best and best[0]["score"] == 1.0 and request.args.get("list") != "1":
+            if best[0]["kind"] == "area":
+                return redirect(url_for("pages.area", slug=best[0]["slug"]))
+            if best[0]["kind"] == "municipality" and best[0]["area_count"]:
+                return redirect(url_for("pages.index", kommun=best[0]["code"]))
         return {}
     return Page(data, html=html)
 

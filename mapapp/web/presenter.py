@@ -65,7 +65,17 @@ def deck(promise_slug: str, presentation_slug: str | None) -> dict:
     out = slides.build(promise, areas, url, chosen and {"areas": chosen["areas"], "commitments": chosen["commitments"]},
                        _strings())
     out["presentation"] = {"slug": chosen["slug"], "name": chosen["name"]} if chosen else None
+    out["public_address"] = reachable_address()
     return out
+
+
+def reachable_address() -> bool:
+    """Whether phones in the room can open the citizen page: a public address is set, or the app is served
+    under a name that is not this computer's own (localhost, 127.0.0.1)."""
+    if current_app.config["PUBLIC_URL"]:
+        return True
+    host = (request.host or "").rsplit(":", 1)[0].strip("[]")
+    return host not in ("localhost", "127.0.0.1", "::1") and not host.startswith("127.")
 
 
 def public_url(path: str) -> str:
@@ -93,7 +103,7 @@ def present(slug):
     data = deck(slug, request.args.get("p"))
     session, day = get_session(), today()
     return Page(data, html=lambda: {"map": mapview.presenter(session, day, tuple(data["areas"]), tiles=_tiles_param()),
-                                    "qr": qr_svg(data["citizen_url"])})
+                                    "qr": qr_svg(data["citizen_url"]) if data["public_address"] else None})
 
 
 # --- planners' named presentations --------------------------------------------------------

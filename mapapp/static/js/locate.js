@@ -9,18 +9,20 @@
     return document.getElementById("lookup-result") || document.getElementById("area-panel");
   }
 
-  function say(parts) {
+  function say(parts, keep) {
     var box = target();
     if (!box) { return; }
-    box.textContent = "";
+    if (!keep) { box.textContent = ""; }
     var p = document.createElement("p");
+    p.className = "lookup-note";
     parts.forEach(function (part) {
       if (typeof part === "string") { p.appendChild(document.createTextNode(part)); return; }
       var a = document.createElement("a");
       a.href = part.href; a.textContent = part.text; a.className = "lookup-link";
       p.appendChild(a);
     });
-    box.appendChild(p);
+    var heading = keep && box.querySelector("h2");
+    if (heading) { heading.insertAdjacentElement("afterend", p); } else { box.appendChild(p); }
   }
 
   function km(m) {
@@ -28,11 +30,17 @@
                                      {maximumFractionDigits: 1});
   }
 
-  function lookup(lon, lat) {
+  function lookup(lon, lat, fromLocation) {
     return fetch("/api/point/" + lon.toFixed(6) + "," + lat.toFixed(6))
       .then(function (r) { return r.json(); })
       .then(function (data) {
         if (data.error) { say([data.error.message]); return data; }
+        /* On the map: a marker, the area zoomed to and shown in the panel (a click on the map only marks). */
+        if (fromLocation && window.Lofteskartan && window.Lofteskartan.focusPoint) {
+          window.Lofteskartan.focusPoint(lon, lat, data.areas.length ? data.areas[0].slug : null);
+        }
+        var inPanel = !!(fromLocation && data.areas.length && window.Lofteskartan &&
+                         window.Lofteskartan.layers[data.areas[0].slug]);
         if (data.areas.length) {
           var parts = [(S.you_are_in || "") + " "];
           data.areas.forEach(function (a, i) {
@@ -40,7 +48,7 @@
             parts.push({href: "/area/" + encodeURIComponent(a.slug), text: a.name});
           });
           parts.push(".");
-          say(parts);
+          say(parts, inPanel);
         } else if (data.nearest) {
           say([S.outside || "", " ", S.nearest || "", " ",
                {href: "/area/" + encodeURIComponent(data.nearest.slug), text: data.nearest.name},
@@ -57,11 +65,15 @@
     if (!navigator.geolocation) { say([S.geolocation_unavailable || ""]); return; }
     say([S.locating || ""]);
     navigator.geolocation.getCurrentPosition(
-      function (pos) { lookup(pos.coords.longitude, pos.coords.latitude); },
+      function (pos) { lookup(pos.coords.longitude, pos.coords.latitude, true); },
       function () { say([S.geolocation_denied || ""]); },
       {enableHighAccuracy: false, timeout: 15000, maximumAge: 60000});
   }
 
   document.querySelectorAll("[data-locate]").forEach(function (b) { b.addEventListener("click", locate); });
+  /* A geocoder's hit: which area is that place in? */
+  document.querySelectorAll("[data-lon][data-lat]").forEach(function (b) {
+    b.addEventListener("click", function () { lookup(parseFloat(b.getAttribute("data-lon")), parseFloat(b.getAttribute("data-lat"))); });
+  });
   window.LofteskartanLocate = {lookup: lookup, locate: locate};
 }());

@@ -106,9 +106,55 @@
       panel.appendChild(el("h3", {text: S.promises || ""}));
       panel.appendChild(history);
     }
+    if ((props.camera_sites || []).length) {
+      panel.appendChild(el("h3", {text: S.camera || ""}));
+      var cams = el("ul", {"class": "panel-camera"});
+      props.camera_sites.forEach(function (c) {
+        cams.appendChild(el("li", {text: c.name + " · " + c.status_label + (c.when ? " · " + c.when : "")}));
+      });
+      panel.appendChild(cams);
+    }
     panel.appendChild(el("p", {}, [el("a", {"class": "panel-link", href: "/area/" + encodeURIComponent(props.slug),
                                             text: (S.open_area || "") + " " + props.name})]));
+    var close = el("button", {type: "button", "class": "panel-close", "aria-label": S.close || "Stäng", text: "×"});
+    close.addEventListener("click", function () { closePanel(); });
+    panel.insertBefore(close, panel.firstChild);
+    panel.classList.add("open");
     heading.focus({preventScroll: true});
+    /* On a phone the panel is a sheet over the lower part of the map; on a wide screen it sits beside it.
+       Either way the answer is where the eye is. */
+    if (!window.matchMedia("(max-width: 800px)").matches) {
+      var box = panel.getBoundingClientRect();
+      if (box.top < 0 || box.top > window.innerHeight - 80) { panel.scrollIntoView({block: "start"}); }
+    }
+  }
+
+  function closePanel() {
+    var panel = document.getElementById("area-panel");
+    if (panel) { panel.classList.remove("open"); }
+    if (highlighted) { highlighted.setStyle(highlighted._lkStyle); highlighted = null; }
+  }
+
+  var highlighted = null, marker = null;
+
+  /* Zoom to an area, mark it, and answer in the panel: what a tap, a search hit or "my location" does. */
+  function showArea(layer, S, zoom) {
+    if (highlighted && highlighted !== layer) { highlighted.setStyle(highlighted._lkStyle); }
+    if (!layer._lkStyle) { layer._lkStyle = {color: layer.options.color, weight: layer.options.weight}; }
+    layer.setStyle({color: "#ffbf47", weight: 5});
+    if (layer.bringToFront) { layer.bringToFront(); }
+    var path = layer.getElement && layer.getElement();
+    if (path) { path.classList.add("is-selected"); }
+    highlighted = layer;
+    if (zoom !== false) { zoomTo(layer._map, layer.getBounds()); }
+    fillPanel(layer.feature.properties, S);
+  }
+
+  function markPoint(map, lon, lat) {
+    if (marker) { marker.remove(); }
+    marker = L.circleMarker([lat, lon], {radius: 9, color: "#ffffff", weight: 3, fillColor: "#0b5cad",
+                                          fillOpacity: 1, className: "location-marker"}).addTo(map);
+    return marker;
   }
 
   function cameraText(props, S) {
@@ -145,7 +191,7 @@
       layer.bindTooltip(el("span", {text: props.name + (props.summary_status ? " – " + ((S.summary_labels || {})[props.summary_status] || "") : "")}), {sticky: true});
       if (props.label_point) { addLabel(labels, props); }
       if (cfg.options.small) { return; }
-      layer.on("click", function (e) { L.DomEvent.stopPropagation(e); fillPanel(props, S); });
+      layer.on("click", function (e) { L.DomEvent.stopPropagation(e); showArea(layer, S); });
       var path = layer.getElement && layer.getElement();
       if (path) {
         path.setAttribute("tabindex", "0");
@@ -153,7 +199,7 @@
         path.setAttribute("aria-label", props.name);
         path.setAttribute("data-slug", props.slug);
         path.addEventListener("keydown", function (e) {
-          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); fillPanel(props, S); }
+          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showArea(layer, S); }
         });
       }
     }
@@ -183,7 +229,7 @@
     document.querySelectorAll("[data-open-area]").forEach(function (button) {
       button.addEventListener("click", function () {
         var layer = byslug[button.getAttribute("data-open-area")];
-        if (layer) { fillPanel(layer.feature.properties, S); zoomTo(map, layer.getBounds()); }
+        if (layer) { showArea(layer, S); }
       });
     });
     if (cfg.layers.areas && !cfg.options.small) {
@@ -194,7 +240,21 @@
       keepViewInUrl(map, cfg.options.groups || {});
     }
     window.Lofteskartan.layers = byslug;
+    window.Lofteskartan.focusPoint = function (lon, lat, slug) {
+      markPoint(map, lon, lat);
+      if (slug && byslug[slug]) { showArea(byslug[slug], S); return; }
+      map.setView([lat, lon], Math.max(map.getZoom(), 14), {animate: !reducedMotion});
+      if (slug) { pendingFocus = slug; }
+    };
+    window.Lofteskartan.afterLoad = function () {
+      if (pendingFocus && byslug[pendingFocus]) { showArea(byslug[pendingFocus], S, false); pendingFocus = null; }
+    };
+    document.addEventListener("keydown", function (e) { if (e.key === "Escape") { closePanel(); } });
+    var control = cfg.control;
+    if (control && window.matchMedia("(max-width: 800px)").matches && control.collapse) { control.collapse(); }
   }
+
+  var pendingFocus = null;
 
   /* A national map: the areas in view come from the API by bbox (simplified for the zoom, reused by the
      browser's cache), and below minZoom one dot per municipality stands for its areas. */
@@ -235,6 +295,7 @@
         layer.clearLayers(); labels.clearLayers(); reset();
         layer.addData(data);
         layer.eachLayer(function (l) { bind(l, l.feature.properties); });
+        if (window.Lofteskartan.afterLoad) { window.Lofteskartan.afterLoad(); }
       });
     }
     map.on("moveend", update);
