@@ -73,7 +73,7 @@ def send_alerts_command(limit):
                f"{_extra(counts)}; {left} waiting in the outbox; deleted {purged['addresses']} unconfirmed "
                f"address(es) and {purged['subscriptions']} expired subscription(s).")
     if stopped:
-        click.echo(f"send-alerts: stopped: {stopped}. Nothing was lost: {left} message(s) stay in the outbox "
+        click.echo(f"send-alerts: stopped: {stopped.rstrip('.')}. Nothing was lost: {left} message(s) stay in the outbox "
                    "for the next run.", err=True)
     if stopped or counts["refused"] or counts["given_up"]:
         sys.exit(EXIT_SMTP)
