@@ -279,3 +279,19 @@ def test_alerts_are_off_without_an_smtp_server(app):
     assert subscribe(public).status_code == 404
     result = send(app)
     assert result.exit_code == 2 and "MAIL_SMTP_HOST is not set" in result.output
+
+
+def test_asking_again_for_what_an_address_follows_sends_nothing_and_says_nothing_more(alerts_app, smtp):
+    public = alerts_app.test_client()
+    subscribe(public, "lena@example.se", "promise", PROMISE)
+    send(alerts_app)
+    confirm(public, smtp.inbox.take()[0])
+    again = subscribe(public, "lena@example.se", "promise", PROMISE)
+    fresh = subscribe(public, "mats@example.se", "promise", PROMISE)
+    # The same answer for a followed address as for a new one: the form tells nobody what an address follows.
+    assert again.status_code == fresh.status_code == 200
+    assert again.get_data(as_text=True) == fresh.get_data(as_text=True)
+    send(alerts_app)
+    assert [m["To"] for m in smtp.inbox.take()] == ["mats@example.se"]
+    promise_page = public.get(f"/promise/{PROMISE}").get_data(as_text=True)
+    assert 'name="kind" value="promise"' in promise_page and "Få ett mejl när en uppföljning av löftet" in promise_page

@@ -16,7 +16,7 @@ class AlertAddress(Base):
     __tablename__ = "alert_address"
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    language: Mapped[str] = mapped_column(String(2))  # sv or en: the language of every mail to it
+    language: Mapped[str] = mapped_column(String(20))  # a locale (sv, en): the language of every mail to it
     # Random, signed into the links of its mails: a row id that SQLite reuses never matches an old link.
     key: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

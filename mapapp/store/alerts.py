@@ -20,7 +20,8 @@ from .models import Area, Promise, _now
 
 
 @contextlib.contextmanager
-def _transaction(session: Session):
+def transaction(session: Session):
+    """One transaction for an alert write (never audited, never a data-version bump: no page shows it)."""
     try:
         yield
         session.commit()
@@ -66,7 +67,7 @@ def subscribe(session: Session, email: str, language: str, kind: str, slug: str)
 
 
 def _subscribe(session: Session, email: str, language: str, kind: str, slug: str):
-    with _transaction(session):
+    with transaction(session):
         address = session.scalar(select(AlertAddress).where(AlertAddress.email == email))
         if address is None:
             address = AlertAddress(email=email, language=language, key=secrets.token_hex(16))
@@ -120,7 +121,7 @@ def pending(session: Session, key: str, ids) -> list[dict]:
 
 def confirm(session: Session, key: str, ids) -> list[dict]:
     """Confirm the subscriptions a link names (what its mail listed, nothing added since); idempotent."""
-    with _transaction(session):
+    with transaction(session):
         address = _address(session, key)
         if address is None:
             return []
@@ -133,7 +134,7 @@ def confirm(session: Session, key: str, ids) -> list[dict]:
 
 def unsubscribe(session: Session, key: str, only: int | None = None) -> dict:
     """End one subscription, or all; the address is deleted with its last one (and its queued mail)."""
-    with _transaction(session):
+    with transaction(session):
         address = _address(session, key)
         if address is None:
             return {"deleted": True, "ended": 0}
@@ -151,7 +152,7 @@ def unsubscribe(session: Session, key: str, only: int | None = None) -> dict:
 def purge_unconfirmed(session: Session, max_age: dt.timedelta, now: dt.datetime) -> dict:
     """Delete subscriptions whose link has expired unconfirmed, then every address left with none."""
     cutoff = now - max_age
-    with _transaction(session):
+    with transaction(session):
         subs = session.execute(delete(AlertSubscription).where(
             AlertSubscription.confirmed_at.is_(None),
             func.coalesce(AlertSubscription.confirm_sent_at, AlertSubscription.created_at) < cutoff)).rowcount

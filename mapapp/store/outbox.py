@@ -6,7 +6,6 @@ the event touches. Delivery is at least once: a run claims a message, hands it t
 then marks it sent. A run that stops between the last two leaves its claim; after CLAIM_LEASE the
 next run sends the message again, with the same Message-ID (its token), and says so.
 """
-import contextlib
 import datetime as dt
 import secrets
 
@@ -17,23 +16,13 @@ from ..domain import vocab
 from ..domain.periods import period_label
 from ..domain.status import current_follow_up
 from .alert_models import AlertAddress, AlertEvent, AlertMessage, AlertSubscription
-from .alerts import target_names
+from .alerts import target_names, transaction
 from .models import Area, Commitment, FollowUp, Promise, _now
 from .promises import follow_up_dict
 
 CLAIM_LEASE = dt.timedelta(minutes=10)  # a claim older than this was left by a run that stopped
 KEEP = dt.timedelta(days=30)  # sent mail and old events are forgotten after this
 MAX_ATTEMPTS = 5  # a message refused this often (temporary refusals) is given up
-
-
-@contextlib.contextmanager
-def _transaction(session: Session):
-    try:
-        yield
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def _areas(session: Session, commitments, municipality_code: str) -> list[dict]:
@@ -130,7 +119,7 @@ def fan_out(session: Session, now: dt.datetime) -> int:
     made = 0
     for event in session.scalars(select(AlertEvent).where(AlertEvent.fanned_out_at.is_(None))
                                  .order_by(AlertEvent.id)).all():
-        with _transaction(session):
+        with transaction(session):
             won = session.execute(update(AlertEvent).where(AlertEvent.id == event.id,
                                                            AlertEvent.fanned_out_at.is_(None))
                                   .values(fanned_out_at=now)).rowcount
@@ -166,7 +155,7 @@ def due_messages(session: Session, now: dt.datetime, interval: dt.timedelta, lim
 
 def claim(session: Session, message_id: int, now: dt.datetime) -> dict | None:
     """Take one message for sending, with everything its mail says; None if another run has it or it is gone."""
-    with _transaction(session):
+    with transaction(session):
         row = session.get(AlertMessage, message_id)
         if row is None:
             return None
@@ -196,7 +185,7 @@ def claim(session: Session, message_id: int, now: dt.datetime) -> dict | None:
 
 def mark_sent(session: Session, message: dict, now: dt.datetime, note: str | None = None):
     """Record a message as sent (or as needing no mail, with a note); a confirmation starts its links' clock."""
-    with _transaction(session):
+    with transaction(session):
         session.execute(update(AlertMessage).where(AlertMessage.id == message["id"])
                         .values(sent_at=now, claimed_at=None, last_error=note))
         if message["kind"] == "confirm" and note is None:
@@ -210,7 +199,7 @@ def mark_sent(session: Session, message: dict, now: dt.datetime, note: str | Non
 def release(session: Session, message: dict, error: str, now: dt.datetime, give_up: bool = False):
     """A send that failed: the message stays in the outbox for the next run (or is given up, with why)."""
     give_up = give_up or message["attempts"] >= MAX_ATTEMPTS
-    with _transaction(session):
+    with transaction(session):
         session.execute(update(AlertMessage).where(AlertMessage.id == message["id"])
                         .values(claimed_at=None, last_error=error[:1000], failed_at=now if give_up else None))
     return give_up
@@ -218,7 +207,7 @@ def release(session: Session, message: dict, error: str, now: dt.datetime, give_
 
 def purge_old(session: Session, now: dt.datetime) -> int:
     """Forget events older than KEEP (with their messages, sent or not) and confirmations handled before it."""
-    with _transaction(session):
+    with transaction(session):
         events = session.execute(delete(AlertEvent).where(AlertEvent.created_at < now - KEEP)).rowcount
         session.execute(delete(AlertMessage).where(AlertMessage.event_id.is_(None), or_(
             AlertMessage.sent_at < now - KEEP, AlertMessage.failed_at < now - KEEP)))

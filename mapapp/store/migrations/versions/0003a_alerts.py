@@ -18,7 +18,7 @@ def upgrade():
     op.create_table('alert_address',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('language', sa.String(length=20), nullable=False),
     sa.Column('key', sa.String(length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('confirm_mailed_at', sa.DateTime(), nullable=True),
