@@ -52,12 +52,10 @@ def target_name(session: Session, kind: str, slug: str) -> str:
 
 
 def subscribe(session: Session, email: str, language: str, kind: str, slug: str) -> dict:
-    """Add a pending subscription and make sure a confirmation mail is queued for the address.
-
-    email is checked (domain.alerts.check_address). What the address already follows is not said,
-    so the form tells nobody what a stranger's address follows. How often a confirmation mail may go
-    to one address is decided when it is sent (outbox.due_messages), so nothing here can flood it.
-    """
+    """Add a pending subscription of a checked address (domain.alerts) and queue its confirmation mail."""
+    # The answer is the same whatever the address already follows, so the form tells nobody what a
+    # stranger's address follows; how often a confirmation may go is decided when it is sent
+    # (outbox.due_messages), so no number of requests here can flood an inbox.
     name = target_name(session, kind, slug)
     try:
         _subscribe(session, email, language, kind, slug)

@@ -42,9 +42,9 @@ def _status(entry: dict | None) -> str:
 
 
 def record_follow_up(session: Session, commitment: Commitment, entry: FollowUp, before: dict | None):
-    """Queue the event of an entry appended to a published promise; call it in the write's transaction.
+    """Queue the event of an entry appended to a published promise, in the write's transaction.
 
-    before is the commitment's current entry before this one (None if it had none)."""
+    before: the commitment's current entry before this one (None if it had none)."""
     p = commitment.promise
     if not p.published:
         return  # a draft's entries are not public; publishing the draft is the event
@@ -86,9 +86,8 @@ def _entry_key(promise_slug: str, commitment_slug: str, f) -> tuple:
 
 
 def published_snapshot(session: Session) -> dict:
-    """What is public before a re-seed: published promises and their entries (by content: ids change).
-
-    Columns only: the rows are about to be deleted, and their ids reused by the new ones."""
+    """What is public before a re-seed: published promises and their entries (by content: ids change)."""
+    # Columns only, no ORM rows: the rows are about to be deleted and their ids reused by the new ones.
     rows = session.execute(select(Promise.slug, Commitment.slug, FollowUp.date, FollowUp.status, FollowUp.note)
                            .join(Commitment, Commitment.promise_id == Promise.id)
                            .join(FollowUp, FollowUp.commitment_id == Commitment.id)
