@@ -35,7 +35,7 @@ def test_first_start_creates_and_seeds_the_database(tmp_path):
                               cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         body = ""
-        for _ in range(100):
+        for _ in range(300):  # up to a minute: a first start seeds the database, and CI machines are shared
             try:
                 body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
                 break

@@ -41,6 +41,17 @@ SETTINGS = (
             "Attribution the tile provider requires (HTML, from the operator; shown on the map)."),
     Setting("PUBLIC_URL", None, "The public address phones can reach, used in presenter QR codes."),
     Setting("GEOCODER_URL", None, "Optional geocoder search URL with {q}; off by default."),
+    # E-mail alerts (off while MAIL_SMTP_HOST is None: no subscribe form; `flask send-alerts` sends the outbox)
+    Setting("MAIL_SMTP_HOST", None, "SMTP server that sends alert mails; None turns e-mail alerts off."),
+    Setting("MAIL_SMTP_PORT", 587, "SMTP port (587 for starttls, 465 for ssl, 25 for none)."),
+    Setting("MAIL_SMTP_TLS", "starttls", "TLS towards the SMTP server: none, starttls or ssl."),
+    Setting("MAIL_SMTP_USER", None, "SMTP user name; None sends without logging in."),
+    Setting("MAIL_SMTP_PASSWORD", None, "SMTP password (with MAIL_SMTP_USER)."),
+    Setting("MAIL_SMTP_TIMEOUT", 30, "Seconds to wait for the SMTP server before the run gives up."),
+    Setting("MAIL_FROM", None, "From address of alert mails, e.g. Löfteskartan <bevakning@example.se>."),
+    Setting("ALERT_SUBSCRIBE_RATE_LIMIT", "10 per hour", "Alert subscriptions allowed per client address."),
+    Setting("ALERT_MAIL_INTERVAL_MINUTES", 60, "At most one confirmation mail per address in this many minutes."),
+    Setting("ALERT_CONFIRM_HOURS", 48, "Hours a confirmation link works; unconfirmed addresses are deleted after."),
     # Uploads and limits
     Setting("MAX_EVIDENCE_BYTES", 5 * MB, "Largest evidence upload (PDF, PNG, JPEG)."),
     Setting("EVIDENCE_DIR", None, "Where evidence files are kept; default: instance/evidence."),

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..core.errors import MapappError, NotFound
 from ..importer.people import slugify
 from .models import Area, Commitment, Promise
-from . import audit
+from . import audit, outbox
 from .versions import bump_version, claim_version
 
 _LOAD = (selectinload(Promise.commitments).selectinload(Commitment.areas),
@@ -225,4 +225,5 @@ def publish_draft(session: Session, slug: str, expected_version: int, username: 
         _claim(session, p, expected_version, published=True)
         session.refresh(p)
         audit.record(session, username, "publish", "promise", slug, before, draft_dict(p, with_source=False))
+        outbox.record_promise(session, p)  # its alert is published with it, or not at all
     return draft_dict(p, with_source=False)

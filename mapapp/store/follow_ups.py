@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 from ..domain import vocab
 from ..core.errors import MapappError, NotFound
 from .models import Area, Commitment, FollowUp, Promise
-from . import audit, lineage
+from . import audit, lineage, outbox
 from ..domain import knowledge
+from ..domain.status import current_follow_up
 from .promises import all_promises, commitment_keys, follow_up_dict, load_promise, promise_detail, schedule_of
 
 
@@ -60,6 +61,7 @@ def append_follow_up(session: Session, promise_slug: str, commitment_slug: str, 
     if _latest_id(c) > seen_id and not confirmed:
         raise MapappError("En nyare uppföljning har sparats sedan du öppnade formuläret.", 409)
     key = f"{c.promise.slug}/{c.slug}"
+    before = current_follow_up([follow_up_dict(f) for f in c.follow_ups])
     with audit.write(session):
         # Lock the commitment row first (SQLite: the write lock; PostgreSQL: the row), then check again:
         # two saves at the same moment must not both pass the check above.
@@ -72,6 +74,7 @@ def append_follow_up(session: Session, promise_slug: str, commitment_slug: str, 
         session.flush()
         audit.record(session, username, "correct" if old else "append", "follow_up", f"{key}#{entry.id}",
                      follow_up_dict(old) if old else None, {**follow_up_dict(entry), "commitment": key})
+        outbox.record_follow_up(session, c, entry, before)  # its alert is published with it, or not at all
     return follow_up_dict(entry)
 
 

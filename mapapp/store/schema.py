@@ -4,6 +4,7 @@ A new noun's tables live in a module of their own (store/<noun>_models.py, on mo
 imported here, so Alembic and the backup see them.
 """
 from . import models  # noqa: F401 (registers the tables on Base.metadata)
+from . import alert_models  # noqa: F401
 from .models import Base, NationalBase
 
 METADATA = (Base.metadata, NationalBase.metadata)

@@ -4,7 +4,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from . import dataset
+from . import dataset, outbox
 from ..geo import shapes as geo
 from ..core.errors import MapappError
 from .models import Area, Presentation, CameraSite, Commitment, DataVersion, FollowUp, LagesbildEntry, Place, Promise, camera_site_area, commitment_area, commitment_camera_site
@@ -36,11 +36,13 @@ def seed_from_dir(engine, data_dir, force: bool = False) -> dict:
         if made and not force:
             raise MapappError(f"The app holds work that re-seeding would remove ({', '.join(made)}). "
                               "Back up first (flask backup), then use --force.", 409)
+        before = outbox.published_snapshot(session)
         for table in (commitment_camera_site, camera_site_area, commitment_area):
             session.execute(delete(table))
         for model in (FollowUp, Commitment, Promise, CameraSite, LagesbildEntry, Place, Area):
             session.execute(delete(model))
         write_dataset(session, ds)
+        outbox.record_seed_changes(session, before)  # what the files newly publish reaches its followers
         bump_version(session)
     return _summary(ds)
 

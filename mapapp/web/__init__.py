@@ -3,7 +3,7 @@
 
 def register(app):
     """Converters, error pages and every blueprint, in the order their request hooks need."""
-    from . import (api, auth, background, boundaries, citizen, errors, exports, ogc, pages, planner,
+    from . import (alerts, api, auth, background, boundaries, citizen, errors, exports, ogc, pages, planner,
                    planner_writes, presenter, review)  # noqa: F401 (planner_writes adds its routes to planner.bp)
     from .converters import SlugConverter
     app.url_map.converters["slug"] = SlugConverter
@@ -11,5 +11,6 @@ def register(app):
     for blueprint in (pages.bp, api.bp, citizen.bp, exports.bp, ogc.bp):
         app.register_blueprint(blueprint)
     auth.init_app(app)  # before the planner blueprints: its body limit runs before CSRFProtect reads a form
+    alerts.init_app(app)  # after auth: it uses the CSRF protection and the limiter made there
     for blueprint in (planner.bp, planner.files, presenter.bp, review.bp, background.bp, boundaries.bp):
         app.register_blueprint(blueprint)
