@@ -57,3 +57,14 @@ def downgrade_command(revision):
 def current_command():
     """Print the schema's revision."""
     click.echo(migrations.current(get_engine()) or "base (no tables)")
+
+
+@click.command("settings")
+@with_appcontext
+def settings_command():
+    """Every setting: its key, the value in use, and what it is for (secrets shown as set or not set)."""
+    from ..core.settings import SETTINGS
+    for s in SETTINGS:
+        value = current_app.config.get(s.key)
+        shown = ("(set)" if value else "(not set)") if "SECRET" in s.key or "PASSWORD" in s.key else repr(value)
+        click.echo(f"{s.key} = {shown}\n    {s.help}")
