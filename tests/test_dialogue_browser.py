@@ -8,11 +8,12 @@ neither its DOM nor any answer it fetched; the dialogue's slides fit their scree
 """
 import json
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from browser import ARGS, CHROMIUM, Tab
+from browser import ARGS, CHROMIUM, Tab, chromium
 from conftest import LiveServer
 from dialogue_support import EST, PROMISE, inside, save_presentation
 from planner_support import PASSWORD
@@ -228,3 +229,39 @@ def test_twenty_phones_and_the_presenters_page(dialogue_server, planner_app):
             room.close()
         finally:
             browser.close()
+
+
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_phone_pages_have_no_serious_accessibility_violations(dialogue_server, planner_app):
+    """axe-core on a phone: the code form, the answers (with the map), the saved page, and the results page."""
+    from dialogue_support import PRESENTATION
+    from mapapp.store import dialogues
+    from mapapp.store.db import session_factory
+    assert AXE.exists(), "run the README test command: it installs axe-core with npm"
+    with planner_app.app_context(), session_factory(planner_app)() as s:
+        qs = {"areas": [{"slug": "hageby", "name": "Hageby", "commitments": [EST]}], "themes": ["unga", "annat"],
+              "commitments": [{"key": EST, "title": "Brottsförebyggande arbete med EST"}]}
+        code = dialogues.open_session(s, PRESENTATION, {"held_on": planner_app.config["TODAY"], "place": "Hageby",
+                                                        "questions": qs, "cell_metres": 250}, "planner")["code"]
+    base = dialogue_server.url
+    with chromium(375, 667, bypass_csp=True) as new_tab:
+        tab = new_tab()
+        for path in ("/d", f"/d/{code}", f"/dialog/{code}/results"):
+            tab.page.goto(base + path)
+            if path == f"/d/{code}":  # one area: the questions come at once
+                tab.page.wait_for_function("() => !!window.dialoguePhoneMap")
+            tab.page.add_script_tag(path=str(AXE))
+            result = tab.page.evaluate("""() => axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
+            bad = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+            print(f"axe {path}: {len(result['passes'])} rules passed, {len(bad)} serious/critical")
+            assert bad == [], bad
+        tab.page.goto(f"{base}/d/{code}")
+        tab.page.check(f'input[name="rate:{EST}"][value="2"]')
+        tab.page.click("form.answers-form button[type=submit]")
+        tab.page.wait_for_selector("#saved")
+        assert tab.page.is_checked(f'input[name="rate:{EST}"][value="2"]')
+        assert tab.external == [] and tab.page_errors == []

@@ -49,7 +49,7 @@ def areas():
 @bp.route("/areas/<slug:slug>.geojson")
 def area_feature(slug):
     session = get_session()
-    detail = area_store.get_area(worlds.get(session, today()), slug)
+    detail = pages.area_data(session, worlds.get(session, today()), slug)
     geometry = area_store.area_geometries(session)[slug]
     return jsonify({"type": "Feature", "id": slug, "properties": detail, "geometry": geometry})
 

@@ -70,7 +70,9 @@ def _phone_page(code: str, status: int = 200, problems=(), sent=None):
 
     def html():
         cfg = current_app.config
-        geometry = area_store.area_geometries(db).get(mine["area"]) if mine["area"] else None
+        areas = s["questions"]["areas"]
+        shown = mine["area"] or (areas[0]["slug"] if len(areas) == 1 else None)
+        geometry = area_store.area_geometries(db).get(shown) if shown else None
         cell = mine["answers"].get("place")
         return {"problems": [_(m, **v) for m, v in problems], "sent": sent, "area_geometry": geometry,
                 "place_cell": grid.cell_polygon(cell, s["cell_metres"]) if cell else None,

@@ -65,14 +65,19 @@ def index():
         "years": years()})
 
 
+def area_data(session, world, slug: str) -> dict:
+    """Everything about an area, with the dialogue results left for it (the page, its twin and the API)."""
+    data = area_store.get_area(world, slug)
+    # Dialogue results reach it only when attached, which moves the data version on (pagecache).
+    data["dialogues"] = dialogue_store.area_dialogues(session, slug, current_app.config["DIALOGUE_MIN_CELL_COUNT"],
+                                                      world.as_of)
+    return data
+
+
 @twin(bp, "/area/<slug:slug>", "area.html", cached=True)
 def area(slug):
     session, day = get_session(), today()
-    world = worlds.get(session, day, year_param(request.args))
-    data = area_store.get_area(world, slug)
-    # Dialogue results reach this page only when attached, which moves the data version on (pagecache).
-    data["dialogues"] = dialogue_store.area_dialogues(session, slug, current_app.config["DIALOGUE_MIN_CELL_COUNT"],
-                                                      world.as_of)
+    data = area_data(session, worlds.get(session, day, year_param(request.args)), slug)
     return Page(data, html=lambda: {"map": mapview.area(session, day, slug), "summary_labels": SUMMARY_LABELS,
                                     "scale": dialogue_web.scale()})
 
