@@ -107,6 +107,21 @@ def test_opening_a_session_is_audited_and_changes_no_public_page(planner_app, pl
     assert _count(planner_app, AuditEntry, entity_type="dialogue", action="open") == 1
 
 
+@pytest.mark.parametrize("form", [
+    {"presentation": "no-such", "held_on": "2026-11-23", "place": "Hageby"},
+    {"presentation": "dialog-hageby-navestad", "held_on": "2026-13-40", "place": "Hageby"},
+    {"presentation": "dialog-hageby-navestad", "held_on": "2026-11-23", "place": ""},
+    {"presentation": "dialog-hageby-navestad", "held_on": "2026-11-23", "place": "x" * 201},
+])
+def test_a_bad_session_form_opens_nothing(planner_app, planner, form):
+    from planner_support import csrf_token
+    save_presentation(planner_app)
+    token = csrf_token(planner, "/planner/dialogues/new")
+    answer = planner.post("/planner/dialogues/new", data={"csrf_token": token, **form})
+    assert answer.status_code == 400 and "Formuläret sparades inte" in answer.get_data(as_text=True)
+    assert _count(planner_app, DialogueSession) == 0
+
+
 def test_a_second_answer_replaces_the_first(planner_app, room):
     phone = Phone(planner_app, room)
     assert phone.choose("hageby").status_code == 302
@@ -138,7 +153,8 @@ def test_moving_to_another_area_keeps_what_still_applies(planner_app, room):
     ({"themes": ["unga", "nope"]}, "Okänt problem"),
     ({"themes": ["unga", "narkotika", "alkohol", "annat"]}, "högst tre"),
     ({"lon": "18.06", "lat": "59.33"}, "inom området"),
-    ({"lon": "abc", "lat": "58.5"}, "lon and lat must be numbers"),
+    ({"lon": "abc", "lat": "58.5"}, "Platsen kunde inte läsas"),
+    ({"lon": "nan", "lat": "58.5"}, "Platsen kunde inte läsas"),
     ({"question": "x" * 281}, "högst 280 tecken"),
     ({"area": "norrmalm"}, "Välj först området"),
 ])

@@ -32,7 +32,13 @@ def _plan(n: int) -> dict:
     """What phone n answers: most live in Hageby; every fifth does not know; five mark the same spot."""
     return {"area": "hageby" if n < 14 else "navestad", EST: 0 if n % 5 == 0 else n % 4 + 1,
             SANDVIK: (n + 1) % 4 + 1, "themes": [THEMES[n % 3]] + (["annat"] if n % 4 == 0 else []),
-            "place": n < 5, "question": f"Hemlig fråga från mobil {n}" if n in (1, 2, 3) else None}
+            "place": n < 5, "question": _question(n) if n in (1, 2, 3) else None}
+
+
+def _question(n: int) -> str:
+    """A question as long as a phone may send (280 characters), so the slide must hold three of them."""
+    text = f"Hemlig fråga från mobil {n}: varför lyser inte gatlamporna vid gångtunneln under Hagebyvägen "
+    return (text + "på kvällarna när ungdomarna går hem från fritidsgården, och vem ansvarar för det " * 4)[:280]
 
 
 def _expected(plans: list[dict]) -> dict:
@@ -216,6 +222,16 @@ def test_twenty_phones_and_the_presenters_page(dialogue_server, planner_app):
             assert "mobil 1" not in text and "mobil 3" not in text
             assert fetched and not any("mobil 1" in body or "mobil 3" in body for body in fetched)
 
+            # The two other questions approved: three of the longest still fit the slide.
+            for n in (1, 3):
+                console.page.reload()
+                console.page.locator("#held-questions li", has_text=f"mobil {n}").locator(
+                    "button", has_text="Godkänn").click()
+                console.page.wait_for_load_state()
+            presenter.page.wait_for_function("() => document.querySelectorAll('[data-live=questions] li').length === 3")
+            _check(presenter.page.evaluate(STATE), numbers["dialogue-questions"])
+            presenter.screenshot("dialogue-questions-three")
+
             # Hiding the results takes them off the screen; the count of participants stays.
             presenter.page.keyboard.press("r")
             presenter.page.wait_for_function("() => document.body.classList.contains('results-hidden')")
@@ -265,3 +281,24 @@ def test_phone_pages_have_no_serious_accessibility_violations(dialogue_server, p
         tab.page.wait_for_selector("#saved")
         assert tab.page.is_checked(f'input[name="rate:{EST}"][value="2"]')
         assert tab.external == [] and tab.page_errors == []
+
+
+def test_the_area_page_draws_the_attached_cells(dialogue_server, planner_app, planner):
+    """After the session, results left as dialogunderlag: the area page's map shows the cell with its count."""
+    from dialogue_support import Phone, open_session, planner_post
+    code = open_session(planner)
+    spot = inside(planner_app, "hageby")
+    for _n in range(3):
+        phone = Phone(planner_app, code)
+        phone.choose("hageby")
+        assert phone.answer("hageby", {EST: 3}, lon=spot[0], lat=spot[1]).status_code == 302
+    planner_post(planner, code, "/close")
+    assert planner_post(planner, code, "/attach", area="hageby").status_code == 302
+    with chromium(1280, 900) as new_tab:
+        tab = new_tab()
+        tab.page.goto(f"{dialogue_server.url}/area/hageby")
+        tab.page.wait_for_selector(".cell-count")
+        assert tab.page.locator(".cell-count").all_text_contents() == ["3"]
+        assert "3 deltagare från området" in tab.page.inner_text(".dialogues")
+        tab.screenshot("dialogue-area-page")
+        assert tab.external == [] and tab.page_errors == [] and tab.console_errors == []

@@ -16,7 +16,10 @@ _TO_DEGREES = pyproj.Transformer.from_crs(SWEREF99TM, WGS84, always_xy=True)
 
 def snap(lon, lat, area_geometry: dict | str, size: int, tolerance_m: float = 50) -> list[int]:
     """The cell [column, row] of a point in the area (or within tolerance_m of its edge); ValueError says why not."""
-    lon_f, lat_f = valid_lon_lat(lon, lat)
+    try:
+        lon_f, lat_f = valid_lon_lat(lon, lat)
+    except ValueError:
+        raise ValueError(_("Platsen kunde inte läsas. Markera den på kartan igen.")) from None
     point = to_metres(shapely.Point(lon_f, lat_f))
     if to_metres(from_geojson(area_geometry)).distance(point) > tolerance_m:
         raise ValueError(_("Markera en plats inom området."))

@@ -211,7 +211,8 @@ def area_dialogues(session: Session, area: str, min_count: int, as_of: dt.date) 
         draft = attachment.promise
         out.append({"held_on": s.held_on, "place": s.place, "promise": {"slug": s.promise_slug,
                                                                         "title": s.promise_title},
+                    # A draft is named only once published: the public learns nothing of unpublished work.
                     "cell_metres": s.cell_metres, "for_promise": (
                         {"slug": draft.slug, "title": draft.title} if draft and draft.published else None),
-                    "draft_pending": bool(draft and not draft.published), **counted})
+                    **counted})
     return out

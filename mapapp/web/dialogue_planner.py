@@ -53,12 +53,17 @@ def new_session():
     saved = presentation_store.list_presentations(db)
     form = SessionForm(data={"presentation": request.args.get("presentation"), "held_on": today()})
     form.presentation.choices = [(p["slug"], f"{p['name']} ({p['promise_title']})") for p in saved]
-    if not form.validate_on_submit():
+    qs = None
+    if form.validate_on_submit():
+        chosen = presentation_store.get_presentation(db, form.presentation.data)
+        promise = world_store.get_promise(worlds.get(db, today()), chosen["promise"])
+        qs = dialogue.questions(promise, area_store.area_names(db), chosen["areas"], chosen["commitments"])
+        if not qs["areas"]:
+            form.presentation.errors = [_("Presentationen visar inget område som rummet kan svara för.")]
+            qs = None
+    if qs is None:
         status = 400 if request.method == "POST" else 200
         return render_template("dialogue/planner_new.html", form=form, public_url=current_app.config["PUBLIC_URL"]), status
-    chosen = presentation_store.get_presentation(db, form.presentation.data)
-    promise = world_store.get_promise(worlds.get(db, today()), chosen["promise"])
-    qs = dialogue.questions(promise, area_store.area_names(db), chosen["areas"], chosen["commitments"])
     opened = dialogue_store.open_session(db, chosen["slug"], {
         "held_on": form.held_on.data, "place": form.place.data.strip(), "questions": qs,
         "cell_metres": int(current_app.config["DIALOGUE_CELL_METRES"])}, current_user.username)

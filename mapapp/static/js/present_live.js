@@ -59,7 +59,7 @@
   }
 
   function questions(list, rows) {
-    var shown = rows.slice(-4);
+    var shown = rows.slice(-3);  // three of the longest (280 characters) still fit a slide
     list.textContent = "";
     shown.forEach(function (q) {
       var li = document.createElement("li");
