@@ -10,6 +10,11 @@ if [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# Redis for the shared rate-limit test (Debian's server; the test starts its own on a free loopback port).
+if [ ! -x /usr/bin/redis-server ]; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
 # PostgreSQL for the second run (Debian's server; MAPAPP_TEST_POSTGRES=0 skips that run).
 if [ "${MAPAPP_TEST_POSTGRES:-1}" != 0 ] && [ -z "${MAPAPP_TEST_DATABASE_URL:-}" ] \
    && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

@@ -209,6 +209,9 @@ class Planner:
     def get(self, path: str) -> requests.Response:
         return self._request("GET", path)
 
+    def post(self, path: str, data) -> requests.Response:
+        return self._request("POST", path, data=data)
+
     def login(self, username: str = USERNAME, password: str = PASSWORD):
         page = self.get("/login")
         assert page.status_code == 200, page.status_code

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from mapapp.http import security
-from planner_support import csrf_token, login
+from planner_support import csrf_token
 from security_support import post_forms, rules, urls
 
 pytest_plugins = ["planner_fixtures", "suite_report"]

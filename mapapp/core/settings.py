@@ -62,6 +62,14 @@ SETTINGS = (
     Setting("MAX_BOUNDARY_ZIP_MEMBERS", 50, "Most members in a zipped Shapefile."),
     Setting("MAX_BOUNDARY_UNPACKED_BYTES", 100 * MB, "Largest declared unpacked size of a zipped Shapefile."),
     Setting("BOUNDARY_UPLOAD_DIR", None, "Where boundary previews wait; default: instance/boundary-uploads."),
+    # Medborgardialog: phones answering in the room
+    Setting("DIALOGUE_CELL_METRES", 250, "Side of the grid cells (EPSG:3006) that unsafe-place answers are snapped to."),
+    Setting("DIALOGUE_MIN_CELL_COUNT", 3, "A grid cell is shown (live, exports, public pages) only with at least this many answers."),
+    Setting("DIALOGUE_ANSWER_RATE_LIMIT", "30 per minute", "Answers one phone (its signed cookie) may send."),
+    Setting("DIALOGUE_ROOM_RATE_LIMIT", "3000 per minute", "Answers from one client address: a whole room may share one."),
+    Setting("DIALOGUE_MAX_PARTICIPANTS", 2000, "Most phones that may answer in one dialogue session."),
+    Setting("DIALOGUE_QUESTION_MAX_CHARS", 280, "Longest free-text question to the panel."),
+    Setting("DIALOGUE_POLL_MS", 1000, "How often the presenter's page asks for new results, in milliseconds."),
     # Reuse (every cache is keyed by the data version)
     Setting("WORLD_CACHE_SIZE", 4, "Published data sets (one per data version, day and year view) kept per worker."),
     Setting("MAP_CACHE_SIZE", 64, "Rendered maps kept per worker."),

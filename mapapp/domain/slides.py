@@ -120,6 +120,16 @@ def _budget(reserved: float) -> float:
     return (LAYOUT["height"] - reserved) * LAYOUT["safety"]
 
 
+def text_height(text: str, size: float, line_height: float, bold: bool = False) -> float:
+    """Rem that `text` takes at font size `size` (rem) and the given line height: for slides built elsewhere."""
+    return _lines(text, size, bold) * size * line_height
+
+
+def budget(reserved: float) -> float:
+    """Rem of a slide's height that content may fill below `reserved` rem of headings."""
+    return _budget(reserved)
+
+
 def pack(items: list, heights: list[float], budget: float, most: int) -> list[list]:
     """Split items, in order, into as few slides as fit; then even the slides out where that still fits."""
     chunks, current, used = [], [], 0.0
@@ -251,20 +261,22 @@ def _summary_slide(promise: dict, selection: dict, shown: list[str], strings: di
 
 
 def build(promise: dict, areas: dict[str, dict], citizen_url: str, selection: dict | None = None,
-          strings: dict | None = None) -> dict:
+          strings: dict | None = None, extra: list[dict] | None = None) -> dict:
     """Every slide of a presentation of `promise`.
 
     areas: slug → {slug, name, municipality: {code}, bbox: [w, s, e, n], label_point: [lon, lat]}.
     selection: {"areas": [slug, …], "commitments": [key, …]} in the order to show them (a saved
     presentation), or None for every area the promise reaches and every commitment.
+    extra: slides shown after the summary, before the closing slide (a dialogue's questions and results).
     """
     strings = {**STRINGS, **(strings or {})}
     ordered = selection is not None
     selection = {**(selection or default_selection(promise, areas)), "ordered": ordered}
     shown = [s for s in selection["areas"] if s in areas]
     slides = (_title_slides(promise, shown, strings) + _area_slides(promise, areas, selection)
-              + [_summary_slide(promise, selection, shown, strings),
-                 {"kind": "closing", "heading": strings["closing"], "url": citizen_url, "areas": shown}])
+              + [_summary_slide(promise, selection, shown, strings)]
+              + [{**s, "areas": shown} for s in extra or []]
+              + [{"kind": "closing", "heading": strings["closing"], "url": citizen_url, "areas": shown}])
     for n, slide in enumerate(slides, start=1):
         slide["n"] = n
         slide["bounds"] = _bounds(slide["areas"], areas)

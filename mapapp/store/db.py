@@ -24,10 +24,15 @@ def _dumps(value) -> str:
     return orjson.dumps(value).decode()
 
 
+def _loads(value):
+    # SQLite's JSON columns have numeric affinity: a stored "2" comes back as the integer 2.
+    return orjson.loads(value) if isinstance(value, (str, bytes)) else value
+
+
 def make_engine(url: str):
     """An engine for the configured URL, with SQLite tuned for concurrent readers; JSON columns through orjson
     (the published data is read in one pass per data version, and JSON decoding was most of its cost)."""
-    json_options = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
+    json_options = {"json_serializer": _dumps, "json_deserializer": _loads}
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **json_options)
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -17,7 +17,7 @@ from ..domain.periods import period_label
 from ..domain.status import current_follow_up
 from .alert_models import AlertAddress, AlertEvent, AlertMessage, AlertSubscription
 from .alerts import target_names, transaction
-from .models import Area, Commitment, FollowUp, Promise, _now
+from .models import Area, Commitment, FollowUp, Promise
 from .promises import follow_up_dict
 
 CLAIM_LEASE = dt.timedelta(minutes=10)  # a claim older than this was left by a run that stopped

@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 from ..core.errors import DataError
-from ..domain.periods import PRECISIONS, When, parse_when, span_label  # noqa: F401 (re-used by the loader)
+from ..domain.periods import When, parse_when, span_label
 
 _MISSING = object()
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

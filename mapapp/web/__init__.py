@@ -3,8 +3,9 @@
 
 def register(app):
     """Converters, error pages and every blueprint, in the order their request hooks need."""
-    from . import (alerts, api, auth, background, boundaries, citizen, errors, exports, ogc, pages, planner,
-                   planner_writes, presenter, review)  # noqa: F401 (planner_writes adds its routes to planner.bp)
+    from . import (alerts, api, auth, background, boundaries, citizen, dialogue, dialogue_planner, dialogue_room,
+                   errors, exports, ogc, pages, planner, planner_writes, presenter,
+                   review)  # noqa: F401 (planner_writes adds its routes to planner.bp)
     from .converters import SlugConverter
     app.url_map.converters["slug"] = SlugConverter
     errors.init_app(app)
@@ -12,5 +13,7 @@ def register(app):
         app.register_blueprint(blueprint)
     auth.init_app(app)  # before the planner blueprints: its body limit runs before CSRFProtect reads a form
     alerts.init_app(app)  # after auth: it uses the CSRF protection and the limiter made there
-    for blueprint in (planner.bp, planner.files, presenter.bp, review.bp, background.bp, boundaries.bp):
+    for blueprint in (planner.bp, planner.files, presenter.bp, review.bp, background.bp, boundaries.bp,
+                      dialogue_room.bp, dialogue_planner.bp):
         app.register_blueprint(blueprint)
+    dialogue.init_app(app)  # after auth: the phones' answers are rate-limited by its limiter

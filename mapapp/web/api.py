@@ -66,7 +66,7 @@ def areas():
 @bp.route("/areas/<slug:slug>.geojson")
 def area_feature(slug):
     session = get_session()
-    detail = worlds.area(session, today(), slug)
+    detail = pages.area_data(session, today(), slug)
     geometry = json.loads(shapes.get(session).geometry[slug])
     return jsonify({"type": "Feature", "id": slug, "properties": detail, "geometry": geometry})
 

@@ -63,7 +63,7 @@ def layer_file(name, fmt):
     rows, geometries = opendata.flat_records(layer, records)
     if fmt == "csv":
         return _download(opendata.to_csv(rows), fmt, name)
-    return _geopackage([(layer.table, rows, opendata.columns(rows), geometries)], name)
+    return geopackage_download([(layer.table, rows, opendata.columns(rows), geometries)], name)
 
 
 @bp.route(f"/{ALL_LAYERS}.gpkg")
@@ -74,10 +74,10 @@ def all_layers():
     for layer in opendata.LAYERS.values():
         rows, geometries = opendata.flat_records(layer, layer.build(session, day))
         layers.append((layer.table, rows, opendata.columns(rows), geometries))
-    return _geopackage(layers, ALL_LAYERS)
+    return geopackage_download(layers, ALL_LAYERS)
 
 
-def _geopackage(layers, name: str) -> Response:
+def geopackage_download(layers, name: str) -> Response:
     """Write the GeoPackage to a temporary folder, stream it back, and leave nothing behind."""
     folder = tempfile.mkdtemp(prefix="lofteskartan-export-")
     try:

@@ -1,5 +1,5 @@
 """Pages: each has a JSON twin at the same URL with .json, built from the same functions."""
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 from flask_babel import gettext
 
 from ..render import mapdata, mapview
@@ -7,11 +7,13 @@ from ..core.clock import today
 from ..store.db import get_session
 from ..core.errors import MapappError
 from ..store import areas as area_store
+from ..store import dialogues as dialogue_store
 from ..store import world as world_store
 from ..render import world as worlds
 from ..domain.status import COLOUR_RULE, SUMMARY_LABELS
 from ..domain import vocab
 from ..domain.municipalities import MUNICIPALITIES
+from . import dialogue as dialogue_web
 from .twin import Page, twin
 
 bp = Blueprint("pages", __name__)
@@ -70,11 +72,22 @@ def index():
         "years": years()})
 
 
+def area_data(session, day, slug: str, year: int | None = None) -> dict:
+    """Everything about an area, with the dialogue results left for it (the page, its twin and the API)."""
+    world = worlds.get(session, day, year)
+    data = worlds.area(session, day, slug, year)
+    # Dialogue results reach it only when attached, which moves the data version on (pagecache).
+    data["dialogues"] = dialogue_store.area_dialogues(session, slug, current_app.config["DIALOGUE_MIN_CELL_COUNT"],
+                                                      world.as_of)
+    return data
+
+
 @twin(bp, "/area/<slug:slug>", "area.html", cached=True)
 def area(slug):
     session, day = get_session(), today()
-    return Page(worlds.area(session, day, slug, year_param(request.args)),
-                html=lambda: {"map": mapview.area(session, day, slug), "summary_labels": SUMMARY_LABELS})
+    data = area_data(session, day, slug, year_param(request.args))
+    return Page(data, html=lambda: {"map": mapview.area(session, day, slug), "summary_labels": SUMMARY_LABELS,
+                                    "scale": dialogue_web.scale()})
 
 
 @twin(bp, "/promise/<slug:slug>", "promise.html", cached=True)

@@ -51,8 +51,9 @@ def _candidates(session, promise) -> tuple:
     return tuple(slides.candidate_areas(promise, area_store.area_names(session)))
 
 
-def deck(promise_slug: str, presentation_slug: str | None) -> dict:
-    """The slides of a promise (optionally as a saved presentation orders them): for the page and its twin."""
+def deck(promise_slug: str, presentation_slug: str | None, extra: list[dict] | None = None) -> dict:
+    """The slides of a promise (optionally as a saved presentation orders them, with extra slides before
+    the closing one): for the page and its twin."""
     session, day = get_session(), today()
     promise = worlds.promise(session, day, promise_slug)
     chosen = None
@@ -63,7 +64,7 @@ def deck(promise_slug: str, presentation_slug: str | None) -> dict:
     areas = mapview.presenter_areas(session, day, _candidates(session, promise))
     url = public_url(url_for("pages.promise", slug=promise_slug))
     out = slides.build(promise, areas, url, chosen and {"areas": chosen["areas"], "commitments": chosen["commitments"]},
-                       _strings())
+                       _strings(), extra)
     out["presentation"] = {"slug": chosen["slug"], "name": chosen["name"]} if chosen else None
     out["public_address"] = reachable_address()
     return out

@@ -14,6 +14,7 @@ from ..importer.lexicon import vocabulary
 from .twin import Page, twin
 from ..render.source_marks import marks
 from ..store import areas as area_store
+from ..store import dialogues as dialogue_store
 from ..store import audit as audit_store
 from ..store import drafts as draft_store
 
@@ -138,8 +139,9 @@ def _area_names(session) -> dict:
 def _page(stored, form, status=200, **extra):
     nodes, links, quotes = marks(stored["source_text"], stored["spans"])
     return render_template("planner/draft.html", data=stored, form=form, nodes=nodes, links=links, quotes=quotes,
-                           labels=_labels(form),
-                           lacking=draft_store.incomplete(stored), **extra), status
+                           labels=_labels(form), lacking=draft_store.incomplete(stored),
+                           dialogunderlag=dialogue_store.draft_attachments(get_session(), stored["slug"]),
+                           **extra), status
 
 
 def _conflict(slug, form, err):
