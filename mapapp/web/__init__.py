@@ -5,8 +5,9 @@ def register(app):
     """Converters, error pages and every blueprint, in the order their request hooks need."""
     from . import (api, auth, background, boundaries, citizen, errors, exports, ogc, pages, planner,
                    planner_writes, presenter, review)  # noqa: F401 (planner_writes adds its routes to planner.bp)
-    from .converters import SlugConverter
+    from .converters import IdConverter, SlugConverter
     app.url_map.converters["slug"] = SlugConverter
+    app.url_map.converters["int"] = IdConverter
     errors.init_app(app)
     for blueprint in (pages.bp, api.bp, citizen.bp, exports.bp, ogc.bp):
         app.register_blueprint(blueprint)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from . import evidence
 from ..core.clock import today
 from ..store.db import get_session
+from ..core.bounds import whole_number
 from ..core.errors import MapappError
 from .forms import CameraSiteForm, FollowUpForm, LineageForm, PromiseForm, SelectChoice, choices, parse_int
 from .planner import bp
@@ -80,7 +81,7 @@ def _follow_up_page(form, commitment, status=200, conflict=None):
     saved = request.args.get("saved", "")
     return Page(commitment, status=status, html=lambda: {
         "form": form() if callable(form) else form, "conflict": conflict, "lineage_form": _lineage_form(commitment),
-        "saved": int(saved) if saved.isdigit() else None, "max_kb": evidence.max_bytes() // 1024})
+        "saved": whole_number(saved, 1), "max_kb": evidence.max_bytes() // 1024})
 
 
 @twin(bp, "/planner/camera-sites", "planner/camera_sites.html")
