@@ -40,6 +40,7 @@ SETTINGS = (
     Setting("PUBLIC_URL", None, "The public address phones can reach, used in presenter QR codes."),
     Setting("GEOCODER_URL", None, "Optional geocoder search URL with {q}; off by default."),
     # Uploads and limits
+    Setting("MAX_CONTENT_LENGTH", 1 * MB, "Largest request body anywhere; only upload routes take more (planners only)."),
     Setting("MAX_EVIDENCE_BYTES", 5 * MB, "Largest evidence upload (PDF, PNG, JPEG)."),
     Setting("EVIDENCE_DIR", None, "Where evidence files are kept; default: instance/evidence."),
     Setting("MAX_IMPORT_BYTES", 5 * MB, "Largest promise document a planner may import."),

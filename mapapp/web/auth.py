@@ -9,7 +9,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from . import evidence
 from ..store.db import get_session
 from ..core.errors import MapappError
 from .errors import wants_json
@@ -107,7 +106,6 @@ def init_app(app):
     """Sessions, roles, CSRF on every form, the sign-in rate limit and secure cookies."""
     if app.config["PREFERRED_URL_SCHEME"] == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
-    app.before_request(_limit_body)  # registered first: CSRFProtect reads the body in its own hook
     CSRFProtect(app)
     manager = LoginManager(app)
     manager.user_loader(_load_account)
@@ -125,13 +123,6 @@ def init_app(app):
     def csrf_error(err):
         message = _("Formuläret saknar en giltig säkerhetskod. Ladda om sidan och försök igen.")
         return render_template("error.html", status=400, title="Bad Request", message=message), 400
-
-
-def _limit_body():
-    """Cap the size of planner and sign-in requests before anything parses them."""
-    # Room for one over-size file, so the form itself can say it is too big; anything larger is a 413.
-    if request.blueprint in ("planner", "auth"):
-        request.max_content_length = 2 * evidence.max_bytes() + 256 * 1024
 
 
 def _load_account(user_id: str):

@@ -11,6 +11,7 @@ from ..core.errors import MapappError
 from .forms import CameraSiteForm, FollowUpForm, LineageForm, PromiseForm, SelectChoice, choices, parse_int
 from .planner import bp
 from .twin import Page, twin
+from .bodies import accepts_upload
 from ..store import areas as area_store
 from ..store import audit as audit_store
 from ..store import camera_sites as camera_store
@@ -21,6 +22,7 @@ from ..store import promises as promise_store
 
 @twin(bp, "/planner/commitment/<slug:promise_slug>/<slug:slug>/follow-up", "planner/follow_up.html",
       methods=["GET", "POST"])
+@accepts_upload(evidence.max_bytes)
 def follow_up(promise_slug, slug):
     session, day = get_session(), today()
     commitment = follow_up_store.planner_commitment(session, promise_slug, slug, day)
