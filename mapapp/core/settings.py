@@ -50,6 +50,7 @@ SETTINGS = (
     Setting("MAX_BOUNDARY_ZIP_MEMBERS", 50, "Most members in a zipped Shapefile."),
     Setting("MAX_BOUNDARY_UNPACKED_BYTES", 100 * MB, "Largest declared unpacked size of a zipped Shapefile."),
     Setting("BOUNDARY_UPLOAD_DIR", None, "Where boundary previews wait; default: instance/boundary-uploads."),
+    Setting("RESTORE_HOLD_FILE", None, "Testing only (ignored otherwise): restore waits inside its transaction while this file exists."),
     # Reuse (every cache is keyed by the data version)
     Setting("WORLD_CACHE_SIZE", 16, "Published data sets (one per data version, day and year view) kept per worker."),
     Setting("MAP_CACHE_SIZE", 64, "Rendered maps kept per worker."),
