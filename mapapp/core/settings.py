@@ -21,7 +21,9 @@ SETTINGS = (
     # Identity and security
     Setting("SECRET_KEY", None, "Signs sessions, CSRF tokens and CSP marks; required outside debug/testing."),
     Setting("PREFERRED_URL_SCHEME", "http", "Set to https behind TLS: cookies become Secure."),
-    Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (on by itself with https)."),
+    Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (on by itself with https, or per request over TLS)."),
+    Setting("PROXY_FIX_HOPS", 0, "Reverse proxies in front whose X-Forwarded-For/Proto/Host/Port are trusted; 0 trusts none."),
+    Setting("HSTS_MAX_AGE", 63072000, "Strict-Transport-Security max-age (seconds) on answers over TLS; 0 sends none."),
     Setting("SESSION_COOKIE_HTTPONLY", True, "Keep the session cookie away from page scripts."),
     Setting("SESSION_COOKIE_SAMESITE", "Lax", "SameSite attribute of the session cookie."),
     Setting("LOGIN_RATE_LIMIT", "10 per minute", "Sign-in attempts allowed per client address."),

@@ -2,7 +2,8 @@
 import functools
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, has_request_context, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -106,6 +107,7 @@ def init_app(app):
     """Sessions, roles, CSRF on every form, the sign-in rate limit and secure cookies."""
     if app.config["PREFERRED_URL_SCHEME"] == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
+    app.session_interface = _SessionOverTLS()
     CSRFProtect(app)
     manager = LoginManager(app)
     manager.user_loader(_load_account)
@@ -123,6 +125,13 @@ def init_app(app):
     def csrf_error(err):
         message = _("Formuläret saknar en giltig säkerhetskod. Ladda om sidan och försök igen.")
         return render_template("error.html", status=400, title="Bad Request", message=message), 400
+
+
+class _SessionOverTLS(SecureCookieSessionInterface):
+    """The session cookie is Secure when configured so, and on every answer to a request that came over TLS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
 
 
 def _load_account(user_id: str):
