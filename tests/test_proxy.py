@@ -51,3 +51,16 @@ def test_behind_one_proxy_the_client_address_is_the_one_the_proxy_saw(proxied):
     # Each address has its own budget of two; a spoofed entry before the proxy's own is not believed.
     assert _attempts(client, ["198.51.100.1", "198.51.100.2", "198.51.100.1", "198.51.100.1"]) == [401, 401, 401, 429]
     assert _attempts(client, ["10.9.9.9, 198.51.100.2", "10.9.9.8, 198.51.100.2"]) == [401, 429]
+
+
+def test_with_the_shared_limit_store_down_sign_in_still_works_and_is_limited(tmp_path, seeded_template):
+    """Redis unreachable: no 500 on sign-in; each worker counts in its own memory until Redis is back."""
+    import os
+    import shutil
+    from conftest import _free_port
+    if not os.environ.get("MAPAPP_TEST_DATABASE_URL"):
+        shutil.copy(seeded_template, tmp_path / "test.sqlite")
+    app = make_app(tmp_path, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{_free_port()}/0",
+                   LOGIN_RATE_LIMIT="2 per minute")
+    assert _attempts(app.test_client(), ["-", "-", "-"]) == [401, 401, 429]
+    app.extensions["mapapp_engine"].dispose()

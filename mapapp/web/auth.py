@@ -113,7 +113,9 @@ def init_app(app):
     manager.user_loader(_load_account)
     manager.unauthorized_handler(_unauthorized)
     # One limiter per app, so apps in one process (tests) never share counters or settings.
-    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
+    # Redis unreachable: each worker counts in its own memory until it is back (weaker, never a 500).
+    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+                      in_memory_fallback_enabled=True)
     app.extensions["mapapp_limiter"] = limiter
     app.register_blueprint(bp)
     app.view_functions["auth.login"] = limiter.limit(
