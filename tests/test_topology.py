@@ -37,7 +37,7 @@ pytestmark = [
 CLIENTS = 200
 WRITERS = 12  # of the 200: planners, each signed in from its own address, recording follow-ups
 SECONDS = float(os.environ.get("TOPOLOGY_SECONDS", "60"))
-LOGIN_LIMIT = 10  # a minute, per client address: the production default
+LOGIN_LIMIT = 10  # per client address, as in production, but an hour: a slow CI machine never leaves the window
 PROMISE, COMMITMENT, AREA, DAY = "norrkoping-2023-2024", "est", "marielund", "2024-11-15"
 SHOWS_NOTES = [f"/area/{AREA}", f"/area/{AREA}.json", f"/area/{AREA}/feed.atom", f"/promise/{PROMISE}/feed.atom",
                f"/promise/{PROMISE}/commitment/{COMMITMENT}", f"/api/promises/{PROMISE}/follow-ups"]
@@ -87,7 +87,7 @@ def topology(tmp_path_factory):
         redis = Redis(services / "redis").start()
         shared = root / "shared"  # what both servers mount: evidence files and boundary previews
         env = app_env(pg.url, shared / "evidence", MAPAPP_PROXY_FIX_HOPS="1", MAPAPP_PREFERRED_URL_SCHEME="https",
-                      MAPAPP_RATELIMIT_STORAGE_URI=redis.url, MAPAPP_LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per minute",
+                      MAPAPP_RATELIMIT_STORAGE_URI=redis.url, MAPAPP_LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per hour",
                       MAPAPP_BOUNDARY_UPLOAD_DIR=str(shared / "boundary-uploads"))
         servers = [Gunicorn(env, root / f"gunicorn-{name}.log", workers=2, threads=8) for name in "ab"]
         # Two hosts booting at once on an empty database: each migrates and seeds unless the other has.
@@ -222,7 +222,7 @@ def test_the_login_limit_holds_across_both_servers(topology):
     by_server = Counter(upstream for status, upstream in posts if status == 429)
     servers = {f"127.0.0.1:{s.port}": name for s, name in zip(topology["servers"], "AB")}
     report(f"topology: {len(codes)} wrong passwords from one address through the proxy: {codes.count(401)} "
-           f"answered, {codes.count(429)} refused by the shared limit ({LOGIN_LIMIT}/minute), refused by server "
+           f"answered, {codes.count(429)} refused by the shared limit ({LOGIN_LIMIT}/hour), refused by server "
            + ", ".join(f"{servers.get(u, u)} {n}" for u, n in sorted(by_server.items())))
     assert codes.count(401) == LOGIN_LIMIT and codes.count(429) == 2 * LOGIN_LIMIT, codes
     assert len(by_server) == 2, by_server  # both servers refused: they count in the same place
