@@ -47,17 +47,18 @@ def on_starting(server):
     build its in-memory form (every zoom band and the look-up index, ~3 s), which the workers inherit."""
     from mapapp.cli.national import load
     from mapapp.render.background import get_layer
-    from mapapp.store.db import get_engine
+    from mapapp.store.db import get_engine, startup_lock
     from mapapp.store.national import is_loaded
     app = _app(server)
     engine = get_engine(app)
-    if app.config["NATIONAL_AUTOLOAD"] and not is_loaded(engine):
-        server.log.info("loading the national background layer (once; MAPAPP_NATIONAL_AUTOLOAD=0 skips it)")
-        try:
-            summary = load(app)
-            server.log.info("loaded %s background areas", summary["areas"])
-        except Exception as exc:  # the promise map works without the background layer
-            server.log.error("the national background layer was not loaded: %s", exc)
+    with startup_lock(engine):  # several app servers on one PostgreSQL: one loads it, the others find it loaded
+        if app.config["NATIONAL_AUTOLOAD"] and not is_loaded(engine):
+            server.log.info("loading the national background layer (once; MAPAPP_NATIONAL_AUTOLOAD=0 skips it)")
+            try:
+                summary = load(app)
+                server.log.info("loaded %s background areas", summary["areas"])
+            except Exception as exc:  # the promise map works without the background layer
+                server.log.error("the national background layer was not loaded: %s", exc)
     if server.cfg.preload_app and app.config["NATIONAL_PRELOAD"]:
         get_layer(app).warm()
     engine.dispose()

@@ -40,9 +40,10 @@ def load_config(app, test_config=None):
     cfg = app.config
     cfg["DATABASE_URL"] = cfg["DATABASE_URL"] or "sqlite:///" + os.path.join(app.instance_path, "mapapp.sqlite")
     cfg["GEODATA_DIR"] = str(cfg["GEODATA_DIR"] or resource_dir("geodata"))
-    if (cfg["SECRET_KEY"] in (None, *PUBLIC_DEFAULT_KEYS)) and not (app.debug or app.testing or cfg.get("TESTING")):
+    key = cfg["SECRET_KEY"].strip() if isinstance(cfg["SECRET_KEY"], str) else cfg["SECRET_KEY"]
+    if (not key or key in PUBLIC_DEFAULT_KEYS) and not (app.debug or app.testing or cfg.get("TESTING")):
         raise ConfigurationError(
-            "no secret key is set. Set MAPAPP_SECRET_KEY to a long random value (for example the output of "
+            "no secret key is set (or only a blank or public default one). Set MAPAPP_SECRET_KEY to a long random value (for example the output of "
             "`python3 -c 'import secrets; print(secrets.token_hex(32))'`); the app refuses to run on a "
             "public default key outside debug and testing.")
 

@@ -249,6 +249,17 @@ class Planner:
         return answer, int(saved.group(1)) if saved else None
 
 
+def run_clients(threads: list, seconds: float) -> float:
+    """Start the client threads and wait for them all (a hung one fails the test); returns the seconds taken."""
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 180)
+    assert not any(t.is_alive() for t in threads), "a client hung"
+    return time.monotonic() - started
+
+
 def follow_up_targets(engine) -> list[tuple[str, str]]:
     """(promise/commitment, a valid date) for every commitment of a published promise."""
     import datetime as dt

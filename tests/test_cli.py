@@ -47,7 +47,7 @@ def test_first_start_creates_and_seeds_the_database(tmp_path):
         server.wait(timeout=10)
 
 
-@pytest.mark.parametrize("key", [None, "", "dev-only-change-me"])
+@pytest.mark.parametrize("key", [None, "", "   ", "dev-only-change-me", " change-me\n"])
 def test_refuses_to_start_without_a_secret_key(tmp_path, key):
     """Outside debug and testing a missing, empty or public default key stops the app with a clear line."""
     env = {k: v for k, v in os.environ.items() if k != "MAPAPP_SECRET_KEY"}
@@ -57,4 +57,19 @@ def test_refuses_to_start_without_a_secret_key(tmp_path, key):
     done = subprocess.run([sys.executable, "-c", "from mapapp import create_app; create_app()"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
+    assert "no secret key is set" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [["gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"), "mapapp:create_app()"],
+                                     ["flask", "--app", "mapapp", "routes"]])
+@pytest.mark.parametrize("key", [None, " "])
+def test_gunicorn_and_the_cli_refuse_without_a_secret_key(tmp_path, command, key):
+    """The production server and the commands stop before serving anything: one clear line, exit 1."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAPAPP_", "GUNICORN_"))}
+    env.update(MAPAPP_DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite'}", GUNICORN_BIND=f"127.0.0.1:{_free_port()}")
+    if key is not None:
+        env["MAPAPP_SECRET_KEY"] = key
+    done = subprocess.run([sys.executable, "-m", *command], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1, (done.returncode, done.stderr[-500:])
     assert "no secret key is set" in done.stderr and "Traceback" not in done.stderr

@@ -75,11 +75,6 @@ def test_results_hide_cells_below_the_minimum_and_keep_vet_inte_apart():
     assert out["places"] == {"answers": 4, "min_count": 3, "cells": [{"cell": [10, 20], "count": 3}], "hidden": 1}
 
 
-def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
-    assert [dialogue.csv_cell(v) for v in ("=1+1", "+46", "-2", "@SUM(A1)", "\tx", "\rx", "ok", 3, None)] == [
-        "'=1+1", "'+46", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "ok", "3", ""]
-
-
 def test_a_point_is_kept_only_as_its_cell(app):
     lon, lat = inside(app, "hageby")
     geometry = json.loads(app.test_client().get("/api/areas.geojson").get_data(as_text=True))

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -211,11 +212,28 @@ def _swap_in(staged: Path, target: Path):
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _test_hold(app):
+    """In testing only: RESTORE_HOLD_FILE holds the restore inside its transaction, so a test can kill it there.
+
+    The file is written once every row is in; the restore waits (at most 5 minutes) until it is removed.
+    """
+    hold = app.config["RESTORE_HOLD_FILE"]
+    if not (hold and app.config["TESTING"]):
+        return None
+
+    def wait():
+        Path(hold).write_text("every row written, transaction open\n", encoding="utf-8")
+        deadline = time.monotonic() + 300
+        while Path(hold).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    return wait
+
+
 def restore_backup(app, backup: Backup) -> dict:
     """Replace the database content (and, from a zip, evidence/) with a checked backup."""
     staged = _stage_evidence(app, backup) if backup.files is not None else None
     try:
-        counts = backup_store.replace_tables(get_engine(app), backup.tables)
+        counts = backup_store.replace_tables(get_engine(app), backup.tables, _test_hold(app))
     except BaseException as exc:
         if staged:
             shutil.rmtree(staged, ignore_errors=True)

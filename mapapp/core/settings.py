@@ -21,7 +21,9 @@ SETTINGS = (
     # Identity and security
     Setting("SECRET_KEY", None, "Signs sessions, CSRF tokens and CSP marks; required outside debug/testing."),
     Setting("PREFERRED_URL_SCHEME", "http", "Set to https behind TLS: cookies become Secure."),
-    Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (on by itself with https)."),
+    Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (on by itself with https, or per request over TLS)."),
+    Setting("PROXY_FIX_HOPS", 0, "Reverse proxies in front whose X-Forwarded-For/Proto/Host/Port are trusted; 0 trusts none."),
+    Setting("HSTS_MAX_AGE", 63072000, "Strict-Transport-Security max-age (seconds) on answers over TLS; 0 sends none."),
     Setting("SESSION_COOKIE_HTTPONLY", True, "Keep the session cookie away from page scripts."),
     Setting("SESSION_COOKIE_SAMESITE", "Lax", "SameSite attribute of the session cookie."),
     Setting("LOGIN_RATE_LIMIT", "10 per minute", "Sign-in attempts allowed per client address."),
@@ -53,6 +55,7 @@ SETTINGS = (
     Setting("ALERT_MAIL_INTERVAL_MINUTES", 60, "At most one confirmation mail per address in this many minutes."),
     Setting("ALERT_CONFIRM_HOURS", 48, "Hours a confirmation link works; unconfirmed addresses are deleted after."),
     # Uploads and limits
+    Setting("MAX_CONTENT_LENGTH", 1 * MB, "Largest request body anywhere; only upload routes take more (planners only)."),
     Setting("MAX_EVIDENCE_BYTES", 5 * MB, "Largest evidence upload (PDF, PNG, JPEG)."),
     Setting("EVIDENCE_DIR", None, "Where evidence files are kept; default: instance/evidence."),
     Setting("MAX_IMPORT_BYTES", 5 * MB, "Largest promise document a planner may import."),
@@ -70,6 +73,7 @@ SETTINGS = (
     Setting("DIALOGUE_MAX_PARTICIPANTS", 2000, "Most phones that may answer in one dialogue session."),
     Setting("DIALOGUE_QUESTION_MAX_CHARS", 280, "Longest free-text question to the panel."),
     Setting("DIALOGUE_POLL_MS", 1000, "How often the presenter's page asks for new results, in milliseconds."),
+    Setting("RESTORE_HOLD_FILE", None, "Testing only (ignored otherwise): restore waits inside its transaction while this file exists."),
     # Reuse (every cache is keyed by the data version)
     Setting("WORLD_CACHE_SIZE", 4, "Published data sets (one per data version, day and year view) kept per worker."),
     Setting("MAP_CACHE_SIZE", 64, "Rendered maps kept per worker."),

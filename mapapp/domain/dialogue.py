@@ -176,14 +176,8 @@ def area_results(qs: dict, rows: list[dict], min_count: int) -> list[dict]:
 
 # --- CSV ----------------------------------------------------------------------------------
 
-def csv_cell(value) -> str:
-    """A value as a CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_rows(session: dict, per_area: list[dict], approved: list[dict], scale_labels: dict) -> list[list]:
-    """The results as rows under one header: one row per counted thing, in the areas' order."""
+    """The results as rows under one header (for core.csvtext): one row per counted thing, in the areas' order."""
     head = ["datum", "plats", "kod", "område", "fråga", "svar", "antal"]
     base = [session["held_on"], session["place"], session["code"]]
     rows = [head]
@@ -200,7 +194,7 @@ def csv_rows(session: dict, per_area: list[dict], approved: list[dict], scale_la
         rows.append(base + [a["name"], "otrygg plats, under minsta antal", "", a["places"]["hidden"]])
     for q in approved:
         rows.append(base + [q["area_name"] or "", "fråga till panelen", q["text"], 1])
-    return [[csv_cell(v) for v in row] for row in rows]
+    return rows
 
 
 def cell_label(cell: list[int], session: dict) -> str:

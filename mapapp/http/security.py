@@ -17,7 +17,8 @@ import hmac
 import re
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from markupsafe import Markup
 
 # A script element's start tag (its attributes) and end tag: the HTML parser ends it at the first </script.
@@ -145,12 +146,19 @@ def init_app(app):
     """
     app.add_template_filter(trust, "trusted_scripts")
     app.add_template_filter(link_url, "link_url")
+    hops = int(app.config["PROXY_FIX_HOPS"])
+    if hops:
+        # Only the entries our own proxies added are believed; a client's X-Forwarded-For is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     @app.after_request
     def secure_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        max_age = int(app.config["HSTS_MAX_AGE"])
+        if request.is_secure and max_age:  # over TLS only: browsers ignore it on plain HTTP
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
         if "Content-Security-Policy" not in response.headers:
             html = None
             if response.mimetype == "text/html":

@@ -5,15 +5,14 @@ to its area). A commitment's geometry is the union of the areas it targets; a wh
 commitment gets the union of the map's areas in its municipality (not the municipality boundary),
 and its `geometry_basis` property says which.
 """
-import csv
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
 from typing import Callable
 
 from ..geo import shapes as geo
 from . import mapdata
+from ..core.csvtext import csv_text
 from ..core.errors import NotFound
 from ..core.jsonable import plain
 from ..store import areas as area_store
@@ -183,12 +182,5 @@ def columns(rows: list[dict]) -> list[str]:
 
 
 def to_csv(rows: list[dict]) -> str:
-    """UTF-8 CSV text with a header row; empty cells for missing values, true/false for booleans."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    header = columns(rows)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if row.get(k) is None else str(row[k]).lower() if isinstance(row[k], bool)
-                         else row[k] for k in header])
-    return out.getvalue()
+    """The rows as CSV text (core/csvtext.py: formula-safe cells), one header for all."""
+    return csv_text(columns(rows), rows)

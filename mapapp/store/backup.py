@@ -194,8 +194,11 @@ def _deferred(table, order: dict) -> list:
             if c.nullable and order.get(fk.column.table.name, -1) >= order[table.name]]
 
 
-def replace_tables(engine, checked: dict) -> dict:
-    """Replace every table's content with the checked rows in one transaction; all or nothing."""
+def replace_tables(engine, checked: dict, before_commit=None) -> dict:
+    """Replace every table's content with the checked rows in one transaction; all or nothing.
+
+    before_commit() runs inside the transaction once every row is written (a test holds it open there).
+    """
     tables = Base.metadata.sorted_tables
     order = {t.name: i for i, t in enumerate(tables)}
     counts = {}
@@ -209,6 +212,8 @@ def replace_tables(engine, checked: dict) -> dict:
             if session.bind.dialect.name == "postgresql":
                 _reset_sequences(session, tables)
             _bump_past(session, previous)
+            if before_commit is not None:
+                before_commit()
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise MapappError(f"the backup does not fit the database ({reason})", 409) from None

@@ -1,8 +1,10 @@
 """Database engine and per-request session (flaskr's db.py); SQLite in the instance folder by default."""
+import contextlib
+
 import orjson
 from flask import g
 from flask import current_app
-from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -73,17 +75,38 @@ def is_seeded(engine) -> bool:
         return session.scalar(select(Area.id).limit(1)) is not None
 
 
+# Any fixed number: the PostgreSQL advisory lock that one-off start-up work (migrate, seed, national load) takes.
+STARTUP_LOCK = 0x4C6F6674  # "Loft"
+
+
+@contextlib.contextmanager
+def startup_lock(engine):
+    """On PostgreSQL, one server at a time does the first start's work; the others wait, then find it done."""
+    if engine.dialect.name != "postgresql":
+        yield  # SQLite serves one machine, where gunicorn's master does this work once before forking
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK})
+            conn.commit()
+
+
 def init_app(app):
     """The engine, the schema at its newest revision and, on first start, the seeded data."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["mapapp_engine"] = engine
     app.extensions["mapapp_sessions"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(close_session)
-    if app.config["AUTO_MIGRATE"]:
-        migrations.upgrade(engine)
-    if app.config["AUTO_SEED"] and not is_seeded(engine):
-        from .seed import seed_from_dir
-        try:
-            seed_from_dir(engine, app.config["GEODATA_DIR"])
-        except DataError as err:
-            raise SystemExit(f"Löfteskartan could not load its data: {err.message}") from None
+    with startup_lock(engine):  # two servers started at once on an empty database: one migrates and seeds
+        if app.config["AUTO_MIGRATE"]:
+            migrations.upgrade(engine)
+        if app.config["AUTO_SEED"] and not is_seeded(engine):
+            from .seed import seed_from_dir
+            try:
+                seed_from_dir(engine, app.config["GEODATA_DIR"])
+            except DataError as err:
+                raise SystemExit(f"Löfteskartan could not load its data: {err.message}") from None

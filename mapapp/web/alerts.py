@@ -22,12 +22,6 @@ ADDRESS_ERRORS = {
     "too_long": _l("E-postadressen får vara högst 254 tecken."),
     "invalid": _l("Det där ser inte ut som en e-postadress. Skriv en adress, som namn@exempel.se."),
 }
-MAX_BODY = 16 * 1024  # an address and three short fields
-
-
-@bp.before_request
-def _private():
-    request.max_content_length = MAX_BODY
 
 
 @bp.after_request

@@ -17,7 +17,8 @@ from ..store.versions import current_version
 from ..core.cache import app_cache
 from ..domain.municipalities import MUNICIPALITIES
 from . import pages
-from .background import int_param, parse_bbox
+from .background import parse_bbox
+from .converters import int_arg
 from .pages import map_params
 from .twin import respond
 
@@ -54,7 +55,7 @@ def areas():
     if (bbox is None) != (zoom is None):
         raise MapappError("bbox and zoom go together: bbox=minLon,minLat,maxLon,maxLat&zoom=0…22")
     if bbox is not None:
-        bbox, zoom = parse_bbox(bbox), int_param("zoom", 0, 22, required=True)
+        bbox, zoom = parse_bbox(bbox), int_arg("zoom", 0, 22, required=True)
     session, day = get_session(), today()
     body = mapdata.area_collection(session, day, params["year"], params["kommun"], bbox, zoom)
     response = current_app.response_class(body, mimetype="application/json")

@@ -2,14 +2,14 @@
 import functools
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, has_request_context, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from . import evidence
 from ..store.db import get_session
 from ..core.errors import MapappError
 from .errors import wants_json
@@ -107,13 +107,15 @@ def init_app(app):
     """Sessions, roles, CSRF on every form, the sign-in rate limit and secure cookies."""
     if app.config["PREFERRED_URL_SCHEME"] == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
-    app.before_request(_limit_body)  # registered first: CSRFProtect reads the body in its own hook
+    app.session_interface = _SessionOverTLS()
     CSRFProtect(app)
     manager = LoginManager(app)
     manager.user_loader(_load_account)
     manager.unauthorized_handler(_unauthorized)
     # One limiter per app, so apps in one process (tests) never share counters or settings.
-    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
+    # Redis unreachable: each worker counts in its own memory until it is back (weaker, never a 500).
+    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+                      in_memory_fallback_enabled=True)
     app.extensions["mapapp_limiter"] = limiter
     app.register_blueprint(bp)
     app.view_functions["auth.login"] = limiter.limit(
@@ -127,11 +129,11 @@ def init_app(app):
         return render_template("error.html", status=400, title=_("Felaktig begäran"), message=message), 400
 
 
-def _limit_body():
-    """Cap the size of planner and sign-in requests before anything parses them."""
-    # Room for one over-size file, so the form itself can say it is too big; anything larger is a 413.
-    if request.blueprint in ("planner", "auth"):
-        request.max_content_length = 2 * evidence.max_bytes() + 256 * 1024
+class _SessionOverTLS(SecureCookieSessionInterface):
+    """The session cookie is Secure when configured so, and on every answer to a request that came over TLS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
 
 
 def _load_account(user_id: str):

@@ -12,6 +12,7 @@ from ..geo import national
 from ..geo import shapes as geo
 from ..render import background as layers
 from ..core.errors import MapappError
+from .converters import int_arg
 
 bp = Blueprint("background", __name__, url_prefix="/api")
 
@@ -42,17 +43,6 @@ def parse_bbox(text) -> tuple[float, float, float, float]:
     return tuple(round(v, 6) for v in values)
 
 
-def int_param(name, low, high, required):
-    text = request.args.get(name)
-    if text is None or text == "":
-        if required:
-            raise MapappError(f"{name} is required: a whole number from {low} to {high}")
-        return None
-    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-        raise MapappError(f"{name} must be a whole number from {low} to {high}")
-    return int(text)
-
-
 @bp.route("/background.geojson")
 def features():
     """The background areas meeting a bbox, simplified for the zoom; capped, compressed and cacheable."""
@@ -60,9 +50,9 @@ def features():
     if unknown:
         raise MapappError(f"unknown parameter {unknown[0]!r}; use bbox, zoom and optionally limit")
     bbox = parse_bbox(request.args.get("bbox"))
-    zoom = int_param("zoom", 0, national.MAX_ZOOM, required=True)
+    zoom = int_arg("zoom", 0, national.MAX_ZOOM, required=True)
     band = national.band_for(zoom)
-    limit = int_param("limit", 1, band.max_features, required=False)
+    limit = int_arg("limit", 1, band.max_features)
     layer = layers.get_layer(current_app)
     key = (layer.batch, band.name, zoom, bbox, limit)
     etag = hashlib.sha1(repr(key).encode()).hexdigest()[:20]

@@ -16,6 +16,7 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from .auth import require_planner
+from .bodies import accepts_upload
 from ..geo.boundaries import Limits, Options, read_boundaries
 from ..store.db import get_session
 from ..core.errors import MapappError
@@ -67,17 +68,6 @@ def _municipality(code: str | None) -> tuple[str, str] | None:
     return (code, MUNICIPALITIES[code]) if code in MUNICIPALITIES else None
 
 
-def _limit_body(_endpoint, _values):
-    """Cap the body before CSRFProtect parses it (this hook runs before every before_request hook)."""
-    if request.blueprint == "boundaries":
-        # Room for one over-size file so the form can say so; nothing large from anyone not signed in.
-        allowed = current_user.is_authenticated and current_user.is_planner
-        request.max_content_length = 2 * limits().max_bytes + 256 * 1024 if allowed else 64 * 1024
-
-
-bp.url_value_preprocessor(_limit_body)
-
-
 @bp.errorhandler(413)
 def _too_large(_err):
     if not (current_user.is_authenticated and current_user.is_planner):  # refused for who they are, not the size
@@ -88,6 +78,7 @@ def _too_large(_err):
 
 
 @bp.route("/planner/areas/import", methods=["GET", "POST"])
+@accepts_upload(lambda app: limits(app).max_bytes)
 def import_areas():
     form = UploadForm()
     if request.method == "GET":

@@ -20,7 +20,6 @@ from .twin import Page, twin
 
 bp = Blueprint("dialogue", __name__)
 KEPT_PHONES = 8  # dialogues a phone's cookie remembers (the oldest is dropped)
-MAX_BODY = 64 * 1024  # a phone's answers are a few hundred bytes
 
 
 def checked_code(code: str) -> str:
@@ -125,16 +124,9 @@ def phone(code):
     return redirect(url_for(".phone", code=code, saved=None if anchor == "questions" else 1, _anchor=anchor))
 
 
-def _limit_body():
-    """Answers and planners' dialogue forms are small: cap them before CSRFProtect reads a body."""
-    if request.blueprint in ("dialogue", "dialogues", "room"):
-        request.max_content_length = MAX_BODY
-
-
 def init_app(app):
     """The blueprint, and the answers' rate limits: per phone, and per address (a room may share one)."""
     app.register_blueprint(bp)
-    app.before_request_funcs.setdefault(None, []).insert(0, _limit_body)
     limiter = app.extensions["mapapp_limiter"]
     message = lambda: _("För många svar på kort tid. Vänta en stund och skicka igen.")  # noqa: E731
     view = app.view_functions["dialogue.phone"]

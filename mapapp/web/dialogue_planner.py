@@ -1,8 +1,6 @@
 """The planner's side of a dialogue: open a session for a saved presentation, moderate the room's questions,
 reveal or hide the results, close it, and take the results on: per area, as CSV and GeoPackage, and as
 dialogunderlag for the area's next promise."""
-import csv
-import io
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +11,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from ..core.clock import today
+from ..core.csvtext import csv_table
 from ..core.errors import MapappError
 from ..domain import dialogue
 from ..geo import grid
@@ -158,10 +157,8 @@ def results_csv(code):
     code = checked_code(code)
     s = _closed(code)
     approved = answer_store.questions(get_session(), code, ("approved",))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(dialogue.csv_rows(s, _per_area(code, s), approved, dict(dialogue.SCALE)))
-    response = Response(out.getvalue(), content_type=MIMETYPES["csv"])
+    rows = dialogue.csv_rows(s, _per_area(code, s), approved, dict(dialogue.SCALE))
+    response = Response(csv_table(rows), content_type=MIMETYPES["csv"])
     response.headers.set("Content-Disposition", "attachment", filename=f"lofteskartan-dialog-{code}.csv")
     return response
 

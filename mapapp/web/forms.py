@@ -18,6 +18,7 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs
 from . import evidence
 from ..geo import shapes as geo
 from ..domain import vocab
+from ..core.bounds import DB_INT_MAX, whole_number
 from ..core.errors import MapappError
 from ..domain.municipalities import MUNICIPALITIES
 
@@ -50,10 +51,10 @@ def parse_int(value, default: int = 0) -> int:
     """A hidden counter from a form; a tampered value is a bad request, not a crash."""
     if value in (None, ""):
         return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise MapappError("Formuläret är trasigt: ett dolt fält har fel värde. Ladda om sidan.") from None
+    number = whole_number(value)
+    if number is None:
+        raise MapappError("Formuläret är trasigt: ett dolt fält har fel värde. Ladda om sidan.")
+    return number
 
 
 class LoginForm(FlaskForm):
@@ -83,7 +84,7 @@ class FollowUpForm(FlaskForm):
                                 validate_choice=False,
                                 validators=[AnyOf(list(vocab.EVIDENCE_KINDS), message=_l("Okänt slag av underlag."))])
     supersedes = IntegerField(_l("Rättar post nr (valfritt)"),
-                              [Optional(), NumberRange(min=1, message=_BAD_NUMBER)], invalid_value_message=_BAD_NUMBER)
+                              [Optional(), NumberRange(min=1, max=DB_INT_MAX, message=_BAD_NUMBER)], invalid_value_message=_BAD_NUMBER)
     seen_latest = HiddenField(default="0")
     confirm = BooleanField(_l("Jag har sett den nyare posten och vill ändå spara min"))
 

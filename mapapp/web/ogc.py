@@ -20,6 +20,7 @@ from ..store.db import get_engine, get_session
 from ..core.cache import app_cache
 from ..store.versions import version_of
 from ..core.errors import MapappError, NotFound
+from .converters import int_arg
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
@@ -153,16 +154,6 @@ def collection(collection_id):
     return _json(_collection(layer, _features(layer)))
 
 
-def _int(args, name: str, default: int, low: int, high: int | None) -> int:
-    value = args.get(name, "")
-    if value == "" and name not in args:
-        return default
-    top = f" to {high}" if high is not None else " or more"
-    if not (value.isascii() and value.isdigit()) or int(value) < low or (high is not None and int(value) > high):
-        raise MapappError(f"{name} must be a whole number from {low}{top}.")
-    return int(value)
-
-
 def _instant(text: str) -> dt.date:
     """The UTC date of an RFC 3339 date-time, or a date."""
     try:
@@ -213,7 +204,7 @@ def _item_params(args) -> dict:
             bbox = geo.parse_bbox(args["bbox"])
         except ValueError as exc:
             raise MapappError(str(exc)) from None
-    return {"limit": _int(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), "offset": _int(args, "offset", 0, 0, None),
+    return {"limit": int_arg("limit", 1, MAX_LIMIT, DEFAULT_LIMIT), "offset": int_arg("offset", 0, default=0),
             "bbox": bbox, "datetime": _datetime(args["datetime"]) if "datetime" in args else None}
 
 

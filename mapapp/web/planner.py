@@ -7,8 +7,10 @@ from ..render import mapview
 from ..core.clock import today
 from ..domain import vocab
 from .auth import admin_required, require_planner
+from .converters import int_arg
 from .twin import Page, twin
 from ..store.db import get_session
+from ..core.bounds import DB_INT_MAX
 from ..core.errors import MapappError
 from ..store import areas as area_store
 from ..render import world as worlds
@@ -106,13 +108,11 @@ def est():
 @twin(bp, "/admin/audit", "planner/audit.html")
 @admin_required
 def audit():
-    page = request.args.get("page", "1")
+    page = int_arg("page", 1, default=1, message=f"page måste vara ett heltal från 1 till {DB_INT_MAX}.")
     kind = request.args.get("type") or None
-    if not page.isdigit() or int(page) < 1:
-        raise MapappError("page måste vara ett heltal från 1.")
     if kind is not None and kind not in audit_store.ENTITY_TYPES:
         raise MapappError(f"type måste vara ett av: {', '.join(audit_store.ENTITY_TYPES)}.")
-    data = audit_store.list_entries(get_session(), int(page), entity_type=kind)
+    data = audit_store.list_entries(get_session(), page, entity_type=kind)
     data["type"] = kind
     return Page(data, html=lambda: {"changes": {e["id"]: _changes(e["before"], e["after"]) for e in data["entries"]},
                                     "types": audit_store.ENTITY_TYPES})

@@ -6,10 +6,12 @@ from flask_login import current_user
 from . import evidence
 from ..core.clock import today
 from ..store.db import get_session
+from ..core.bounds import whole_number
 from ..core.errors import MapappError
 from .forms import CameraSiteForm, FollowUpForm, LineageForm, PromiseForm, SelectChoice, choices, parse_int
 from .planner import bp
 from .twin import Page, twin
+from .bodies import accepts_upload
 from ..store import areas as area_store
 from ..store import audit as audit_store
 from ..store import camera_sites as camera_store
@@ -20,6 +22,7 @@ from ..store import promises as promise_store
 
 @twin(bp, "/planner/commitment/<slug:promise_slug>/<slug:slug>/follow-up", "planner/follow_up.html",
       methods=["GET", "POST"])
+@accepts_upload(evidence.max_bytes)
 def follow_up(promise_slug, slug):
     session, day = get_session(), today()
     commitment = follow_up_store.planner_commitment(session, promise_slug, slug, day)
@@ -80,7 +83,7 @@ def _follow_up_page(form, commitment, status=200, conflict=None):
     saved = request.args.get("saved", "")
     return Page(commitment, status=status, html=lambda: {
         "form": form() if callable(form) else form, "conflict": conflict, "lineage_form": _lineage_form(commitment),
-        "saved": int(saved) if saved.isdigit() else None, "max_kb": evidence.max_bytes() // 1024})
+        "saved": whole_number(saved, 1), "max_kb": evidence.max_bytes() // 1024})
 
 
 @twin(bp, "/planner/camera-sites", "planner/camera_sites.html")

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..core.clock import today
 from .auth import require_planner
+from .bodies import accepts_upload
 from ..store.db import get_session
 from ..core.errors import MapappError
 from .forms import parse_int
@@ -26,18 +27,8 @@ def max_import_bytes(app=None) -> int:
     return int((app or current_app).config["MAX_IMPORT_BYTES"])
 
 
-def _limit_body():
-    """Cap import and review requests; room for one over-size file, so the form itself can say it is too big."""
-    if request.blueprint == "review":
-        request.max_content_length = 2 * max_import_bytes() + 256 * 1024
-        request.max_form_memory_size = max_import_bytes() + 256 * 1024
-
-
-# First in line: CSRFProtect's app-wide hook reads the body, and a blueprint's own hooks run only after it.
-bp.record_once(lambda state: state.app.before_request_funcs.setdefault(None, []).insert(0, _limit_body))
-
-
 @twin(bp, "/planner/import", "planner/import.html", methods=["GET", "POST"])
+@accepts_upload(max_import_bytes)
 def import_page():
     limits = {"max_bytes": max_import_bytes(), "extensions": list(EXTENSIONS),
               "drafts": url_for("review.drafts", fmt=".json")}

@@ -9,6 +9,7 @@ answers /area/hageby with area.html (data=…, map=…) and /area/hageby.json wi
 A view may also return a plain dict (no HTML extras), or a Response (a redirect after a form), which
 is sent as it is. `html` may return a finished answer too, for what only a browser gets (a redirect, a form page).
 """
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -45,8 +46,7 @@ def twin(bp, rule: str, template: str | None = None, *, json_rule: str | None = 
     def decorator(view):
         def endpoint(*args, fmt=None, **kwargs):
             return respond(view(*args, **kwargs), fmt, template)
-        endpoint.__name__ = endpoint.__qualname__ = view.__name__
-        endpoint.__doc__ = view.__doc__
+        functools.update_wrapper(endpoint, view)  # name, docstring and marks (bodies.accepts_upload)
         served = cached_page(endpoint) if cached else endpoint
         bp.add_url_rule(rule, view.__name__, served, **options)
         # The twin only reads: forms post to the page itself.
