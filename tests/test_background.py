@@ -247,7 +247,7 @@ def test_background_layer_draws_by_bbox_and_names_stay_text(app, tmp_path):
 
 
 def test_benchmark_reads_wrk_output():
-    from benchmarks.benchmark import parse_wrk
+    from benchmarks.load import parse_wrk
     text = """Running 30s test @ http://127.0.0.1:40123/
   2 threads and 50 connections
   Thread Stats   Avg      Stdev     Max   +/- Stdev

@@ -160,24 +160,25 @@ def init_app(app):
         if request.is_secure and max_age:  # over TLS only: browsers ignore it on plain HTTP
             response.headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
         if "Content-Security-Policy" not in response.headers:
-            html = None
-            if response.mimetype == "text/html":
-                html = ""
-                if not (response.direct_passthrough or response.is_streamed
-                        or "Content-Encoding" in response.headers):
-                    html = response.get_data(as_text=True)
-            response.headers["Content-Security-Policy"] = _policy_for(app, html)
+            response.headers["Content-Security-Policy"] = _policy_for(app, response)
         return response
 
 
-def _policy_for(app, html: str | None) -> str:
-    """policy(html), remembered per page text: reused pages then cost a dictionary look-up."""
-    if not html:
+def _policy_for(app, response) -> str:
+    """policy() of the response's page, remembered per page: by its ETag when it has one (a reused page's,
+    made from its body by pagecache.py), so a reused page is neither decoded nor hashed again; else by its text."""
+    if response.mimetype != "text/html":
+        return policy(None)
+    if response.direct_passthrough or response.is_streamed or "Content-Encoding" in response.headers:
+        return policy("")
+    etag, weak = response.get_etag()
+    html = None if etag and not weak else response.get_data(as_text=True)
+    if html == "":
         return policy(html)
     memo = app.extensions.setdefault("mapapp_csp_memo", {})
-    key = (hash(html), len(html), current_app.config["TILE_URL"])
+    key = (("etag", etag) if html is None else (hash(html), len(html))) + (current_app.config["TILE_URL"],)
     if key not in memo:
         if len(memo) > 512:
             memo.clear()
-        memo[key] = policy(html)
+        memo[key] = policy(response.get_data(as_text=True) if html is None else html)
     return memo[key]

@@ -1,0 +1,159 @@
+"""The phone row: Chromium at 390×844, CPU slowed 4×, a 150 ms / 1.6 Mbps network, empty cache each run.
+
+It times when the map's polygons are drawn on the app's `/` and on a plain Folium page of the same
+polygons (folium.Map + folium.GeoJson with a name tooltip, Leaflet from the app's own static files) served
+by the same server. "Drawn": see DRAWN below and BENCHMARKS.md. Nothing leaves 127.0.0.1: other hosts
+do not resolve, and every request is counted.
+"""
+import json
+from pathlib import Path
+
+from .common import CITY_VIEW, median, say
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+VIEWPORT = {"width": 390, "height": 844}
+CPU_SLOWDOWN = 4
+# Lighthouse's "slow 4G": 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up (bytes per second here).
+NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
+# Drawn: the time (ms after navigation start) of the first animation frame after the one whose callback
+# first found a path of this class, with geometry (a `d` attribute), in the map's overlay pane. Each page adds
+# its polygons in one synchronous step (Folium's inline layer, or the app's one answer by bbox), so that
+# frame painted all of them.
+DRAWN = """(selector, view) => {
+  window.__bench = {};
+  let last = null, still = 0;
+  const poll = () => {
+    const map = window.lofteskartanMap;
+    if (view && !window.__bench.moved && map) {
+      // As a tap would: once the map has stood still for three frames (its opening zoom has ended), go there.
+      const now = [map.getZoom(), map.getCenter().lat, map.getCenter().lng, !!map._animatingZoom].join();
+      still = now === last && !map._animatingZoom ? still + 1 : 0;
+      last = now;
+      if (still >= 3) {
+        window.__bench.moved = performance.now();
+        map.setView([view[1], view[2]], view[0], {animate: false});
+      }
+    }
+    if (document.querySelector(selector)) {
+      window.__bench.found = performance.now();
+      requestAnimationFrame(() => { window.__bench.drawn = performance.now(); });
+    } else {
+      requestAnimationFrame(poll);
+    }
+  };
+  requestAnimationFrame(poll);
+}"""
+POLYGONS = ".leaflet-overlay-pane path.area-shape[d]"
+DOTS = ".leaflet-overlay-pane path.municipality-dot[d]"
+TIMINGS = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const res = performance.getEntriesByType("resource");
+  return {drawn: window.__bench.drawn, load: nav.loadEventEnd, dom: nav.domContentLoadedEventEnd,
+          html: nav.responseEnd, network: Math.max(nav.responseEnd, ...res.map(r => r.responseEnd)),
+          bytes: nav.transferSize + res.reduce((s, r) => s + r.transferSize, 0),
+          polygons: document.querySelectorAll("path.area-shape").length,
+          fetched: res.filter(r => r.initiatorType === "fetch").map(r => r.name)};
+}"""
+
+
+def plain_page(app) -> str:
+    """Every area's polygon as plain Folium draws it: one GeoJson layer with a name tooltip, inline."""
+    import folium
+
+    from mapapp.render.assets import asset_url
+    from mapapp.render.maps import bounds_of
+    from mapapp.store import areas as area_store
+    from mapapp.store.db import get_session
+    with app.test_request_context("/"):
+        session = get_session()
+        names = area_store.area_names(session)
+        boxes = {slug: box for slug, (_point, box) in area_store.shape_facts(session).items()}
+        features = [{"type": "Feature", "id": slug, "geometry": json.loads(text),
+                     "properties": {"slug": slug, "name": names[slug]["name"], "bbox": boxes[slug]}}
+                    for slug, text in area_store.geometry_texts(session).items()]
+        m = folium.Map(location=[59.0, 16.0], zoom_start=6, tiles=None)
+        m.default_js = [("leaflet", asset_url("/static/vendor/leaflet/leaflet.js"))]
+        m.default_css = [("leaflet_css", asset_url("/static/vendor/leaflet/leaflet.css"))]
+        folium.GeoJson({"type": "FeatureCollection", "features": features}, name="areas",
+                       style_function=lambda _f: {"color": "#1f2933", "weight": 2, "fillColor": "#7b8794",
+                                                  "fillOpacity": 0.55, "className": "area-shape"},
+                       tooltip=folium.GeoJsonTooltip(["name"])).add_to(m)
+        m.fit_bounds(bounds_of(features))
+        return m.get_root().render()
+
+
+def write_plain(app, folder: Path, name: str) -> tuple[str, int]:
+    html = plain_page(app)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.html").write_text(html, encoding="utf-8")
+    return f"/bench/plain/{name}", len(html.encode("utf-8"))
+
+
+def _visit(browser, url: str, selector: str, view, timeout_s: float) -> dict:
+    context = browser.new_context(viewport=VIEWPORT)  # a new context: an empty cache
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+            else outside.append(r.url))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", NETWORK)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    page.add_init_script(script=f"({DRAWN})({json.dumps(selector)}, {json.dumps(view)})")
+    try:
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        page.wait_for_function("() => window.__bench && window.__bench.drawn", timeout=timeout_s * 1000,
+                               polling=500)
+        page.wait_for_load_state("load", timeout=timeout_s * 1000)
+        out = page.evaluate(TIMINGS)
+    except Exception as exc:  # a page that never draws is a result, not a crash of the benchmark
+        out = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
+    finally:
+        context.close()
+    out["outside"] = outside
+    return out
+
+
+def measure(base: str, pages: list[tuple], runs: int, timeout_s: float = 240) -> dict:
+    """pages: (label, path, selector, view or None); visited in turn, runs times, so each run meets the
+    machine alike."""
+    from playwright.sync_api import sync_playwright
+    results = {page[0]: [] for page in pages}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            for r in range(runs):
+                for label, path, selector, view in pages:
+                    say(f"  Chromium run {r + 1}/{runs}: {label}")
+                    results[label].append(_visit(browser, base + path, selector, view, timeout_s))
+        finally:
+            browser.close()
+    return {label: summarise(visits) for label, visits in results.items()}
+
+
+def summarise(visits: list[dict]) -> dict:
+    ok = [v for v in visits if "error" not in v]
+    keys = ("drawn", "load", "dom", "html", "network", "bytes", "polygons")
+    out = {k: median([v[k] / 1000 if k not in ("bytes", "polygons") else v[k] for v in ok]) if ok else None
+           for k in keys}
+    out.update(runs=len(visits), failed=[v["error"] for v in visits if "error" in v],
+               outside=sum(len(v["outside"]) for v in visits), fetched=ok[0]["fetched"] if ok else [],
+               all_drawn=[v["drawn"] / 1000 for v in ok])
+    return out
+
+
+def pages_for(size_name: str, plain_path: str) -> list[tuple]:
+    """What the phone opens: `/` as it comes, and the plain page; at national size also a municipality's
+    view (its areas inline) and a city view reached from `/` (its areas fetched by bbox)."""
+    if size_name != "national":
+        return [("`/`", "/", POLYGONS, None), ("plain Folium page", plain_path, POLYGONS, None)]
+    zoom, lat, lon = CITY_VIEW
+    return [("`/`, first view: municipality dots", "/", DOTS, None),
+            (f"`/?kommun={STOCKHOLM}` (Stockholm, its areas inline)", f"/?kommun={STOCKHOLM}", POLYGONS, None),
+            (f"`/`, city view {zoom}/{lat}/{lon} (areas by bbox)", "/", POLYGONS, list(CITY_VIEW)),
+            ("plain Folium page", plain_path, POLYGONS, None)]
+
+
+STOCKHOLM = "0180"

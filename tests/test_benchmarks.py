@@ -1,0 +1,49 @@
+"""The benchmark's own arithmetic (benchmarks/): the goals it checks and the queries it sends, without running it."""
+import pytest
+
+from benchmarks import report, sizes, workers
+from benchmarks.common import CITY_QUERY, CITY_VIEW
+
+
+def _size(areas, cold, warm=0.002):
+    return {"areas": areas, "promises": areas, "municipalities": 3, "rounds": 5, "warm_n": 100, "inline": areas <= 300,
+            "cold": {"/": cold, "index_json": cold / 2, "area": 0.1, "area_json": 0.05, "areas_all": 0.2,
+                     "areas_city": 0.05},
+            "warm": warm, "bytes": {"/": 15000, "areas_city": 2000, "areas_all": 6000, "index_json": 3000, "area": 9000,
+                                    "area_json": 5000, "index_raw": 100000},
+            "memory": {"VmRSS": 200 << 20, "VmHWM": 210 << 20}, "memory_start": {"VmRSS": 180 << 20}}
+
+
+def test_the_city_view_query_is_the_one_the_map_sends():
+    zoom, lat, lon = CITY_VIEW
+    assert workers._view_query(lon, lat, zoom) == CITY_QUERY
+
+
+def test_unknown_sizes_are_refused():
+    assert [s.name for s in sizes.parse_sizes("1x, national")] == ["1×", "national"]
+    with pytest.raises(ValueError, match="unknown size"):
+        sizes.parse_sizes("1x,1000x")
+
+
+def test_cost_per_area_and_its_flatness():
+    sized = {"1×": _size(7, 0.1), "10×": _size(77, 0.17), "100×": _size(707, 0.8), "national": _size(3370, 3.5)}
+    costs = report.cost_per_area(sized)
+    assert costs["10×"]["marginal"] == pytest.approx(0.001)
+    assert costs["national"]["per_area"] == pytest.approx(3.5 / 3370)
+    worst, ok = report.flatness(costs)
+    # Cold ÷ areas falls by 53 % from 10× to national (the fixed cost spread thinner): not flat as written …
+    assert worst == pytest.approx(1 - (3.5 / 3370) / (0.17 / 77)) and ok is False
+    worst, ok = report.flatness(costs, "marginal")  # … while each added area costs about the same
+    assert ok is True
+
+
+def test_the_table_marks_goals_met_and_missed():
+    sized = {"1×": _size(7, 0.1), "national": _size(3370, 2.5, warm=0.004)}
+    load = {"endpoints": {"map page `/`": {"app_rps": 700, "static_rps": 1000, "ratio": 0.7, "errors": 0, "bytes": 30000,
+                                           "app_p50": 0.05, "app_p99": 0.2}}}
+    text = report.main_table({"sizes": sized, "load": load, "reloads": {}, "browser": {}})
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines()[2:]}
+    cold = next(v for k, v in rows.items() if k.startswith("cold `/`"))
+    assert "**not met**" in cold and "25.0×" in cold  # 2.5 s: over 2 s and over 20× the 1× figure
+    assert "**met**" in next(v for k, v in rows.items() if k.startswith("warm `/`"))
+    assert "70 %" in rows["throughput, map page `/`"] and "**met**" in rows["throughput, map page `/`"]
