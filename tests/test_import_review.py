@@ -64,6 +64,9 @@ def form_fields(html: str) -> dict:
         if attrs.get("type") == "checkbox":
             if "checked" in m.group(1):
                 data[attrs["name"]] = "y"
+        elif attrs.get("type") == "radio":
+            if "checked" in m.group(1):
+                data[attrs["name"]] = unescape(attrs.get("value", ""))
         elif "name" in attrs:
             data[attrs["name"]] = unescape(attrs.get("value", ""))
     for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):

@@ -47,7 +47,7 @@ def rule(part_blocks) -> Rule | None:
                 break
         if found:
             text = " ".join(b.text[found[0]:found[1]].split())
-            cadence = fields._cadence(fold(text))
+            cadence = fields.cadence(fold(text))
             return Rule(text, b.start + found[0], b.start + found[1], cadence, 0.8 if cadence else 0.65)
     return None
 

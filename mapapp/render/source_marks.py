@@ -1,6 +1,8 @@
 """An imported draft's source text cut into nested segments, so each field's span renders as a <mark>."""
 import heapq
 
+from ..importer.output import LOW
+
 # Span keys of Promise.import_spans (see importer/parse.py) -> the review form's field names.
 PROMISE_FIELDS = {
     "municipality": ("municipality_code",),
@@ -50,6 +52,34 @@ def field_spans(spans: dict | None, size: int) -> list[tuple[int, int, str, list
             pair = _pair(value, size)
             if pair:
                 out.append((*pair, f"src-c{n}-area-{slug}", [f"c{n}.areas"]))
+    places = spans.get("places")
+    for n, value in enumerate(places if isinstance(places, list) else [], 1):
+        pair = _pair(value, size)
+        if pair:
+            out.append((*pair, f"src-place-{n}", [f"p{n}.choice"]))
+    return out
+
+
+# How sure the reading was (Promise.import_spans["confidence"], and per commitment) -> the form's fields.
+_CONFIDENT = {"period": ("period_start", "period_end"), "municipality": ("municipality_code",),
+              "follow_up_rule": ("fu_cadence", "fu_months", "fu_due", "fu_text"), "parties": ("parties",)}
+_CONFIDENT_COMMITMENT = {"text": ("text", "title"), "responsible": ("responsible",)}
+
+
+def low_confidence(spans: dict | None) -> dict[str, float]:
+    """{form field: confidence} for every field the import read with less than LOW confidence."""
+    spans = spans if isinstance(spans, dict) else {}
+    out = {}
+    sure = spans.get("confidence") if isinstance(spans.get("confidence"), dict) else {}
+    for key, fields in _CONFIDENT.items():
+        if isinstance(sure.get(key), (int, float)) and sure[key] < LOW:
+            out.update(dict.fromkeys(fields, round(sure[key], 2)))
+    commitments = spans.get("commitments")
+    for n, cspans in enumerate(commitments if isinstance(commitments, list) else [], 1):
+        sure = cspans.get("confidence") if isinstance(cspans, dict) and isinstance(cspans.get("confidence"), dict) else {}
+        for key, fields in _CONFIDENT_COMMITMENT.items():
+            if isinstance(sure.get(key), (int, float)) and sure[key] < LOW:
+                out.update({f"c{n}.{f}": round(sure[key], 2) for f in fields})
     return out
 
 
