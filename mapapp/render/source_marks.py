@@ -94,10 +94,21 @@ def marks(text: str, spans: dict | None) -> tuple[list, dict[str, list[str]], di
     A node is a plain string or {"id", "fields", "children"}. Identical spans share one mark; a span that
     crosses the end of the one enclosing it is split there, and only its first piece carries the id.
     """
+    return _marks(text or "", field_spans(spans, len(text or "")))
+
+
+def quoted_marks(text: str, quotes: dict[str, list]) -> tuple[list, dict[str, list[str]], dict[str, str]]:
+    """The same for quotations: {mark id: [start, end]}; each mark is its own "field"."""
     text = text or ""
+    pairs = [(*pair, mark_id, [mark_id]) for mark_id, value in quotes.items()
+             if (pair := _pair(value, len(text)))]
+    return _marks(text, pairs)
+
+
+def _marks(text: str, items) -> tuple[list, dict[str, list[str]], dict[str, str]]:
     by_pair: dict[tuple[int, int], dict] = {}
     links: dict[str, list[str]] = {}
-    for start, end, mark_id, fields in field_spans(spans, len(text)):
+    for start, end, mark_id, fields in items:
         node = by_pair.setdefault((start, end), {"id": mark_id, "fields": [], "start": start, "end": end})
         node["fields"] += [f for f in fields if f not in node["fields"]]
         for f in fields:

@@ -3,8 +3,8 @@
 
 def register(app):
     """Converters, error pages and every blueprint, in the order their request hooks need."""
-    from . import (api, auth, background, boundaries, citizen, errors, exports, ogc, pages, planner,
-                   planner_writes, presenter, review)  # noqa: F401 (planner_writes adds its routes to planner.bp)
+    from . import (api, auth, background, boundaries, citizen, errors, exports, ogc, pages, planner,  # noqa: F401
+                   planner_writes, presenter, report_review, review)  # (planner_writes, report_review add routes)
     from .converters import SlugConverter
     app.url_map.converters["slug"] = SlugConverter
     errors.init_app(app)
