@@ -190,3 +190,57 @@ def test_low_confidence_fields_are_marked_on_the_page_and_in_the_json(planner):
     assert 'class="low-confidence"' in html and "Osäker läsning" in html
     assert csrf_token(planner, "/planner/drafts/vaxjo-2024")
     assert field
+
+
+@pytest.mark.browser
+def test_review_page_shows_the_candidate_polygon_on_a_map_in_a_browser(planner_app, live_server):
+    import re
+
+    from browser import chromium, serious_axe_violations, sign_in
+    with chromium(bypass_csp=True) as new_tab:  # bypassed only so axe-core can be added to the page
+        tab = new_tab()
+        page = tab.page
+        sign_in(page, live_server.url)
+        page.goto(live_server.url + "/planner/import")
+        page.get_by_label("… eller klistra in dokumentets text").fill(OREBRO)
+        page.get_by_label("Länk till dokumentet där det är publicerat (valfritt)").fill(URL)
+        page.get_by_role("button", name="Läs in dokumentet").click()
+        page.get_by_role("link", name=re.compile("Granska Medborgarlöfte Örebro 2022")).click()
+        page.wait_for_url(re.compile(r"/planner/drafts/orebro-2022$"))
+
+        shapes = page.locator(".candidate-map path.candidate-shape")
+        shapes.first.wait_for()
+        assert shapes.count() == 1  # Oxhagen's candidate; Storgatan has no polygon to show
+        assert page.locator(".candidate-map .area-label").first.inner_text() == "1. Oxhagen"
+        assert "6 4" in (shapes.first.get_attribute("stroke-dasharray") or "")  # dashed: only a candidate
+        place = page.locator("#place-1")
+        place.get_by_label("Godta förslaget: Oxhagen / Varberga").focus()
+        assert "is-current" in page.locator("mark#src-place-1").get_attribute("class")
+        page.locator(".candidate-map").scroll_into_view_if_needed()
+        tab.screenshot("import-review-candidate-map")
+        assert serious_axe_violations(page) == []
+
+        place.get_by_label("Godta förslaget: Oxhagen / Varberga").check()
+        page.get_by_role("button", name="Spara utkastet").click()
+        page.wait_for_url(re.compile(r"saved=1"))
+        assert page.locator(".candidate-map path.candidate-shape").count() == 1
+        page.get_by_role("button", name="Publicera löftet").click()
+        page.wait_for_url(re.compile(r"/planner/drafts\?published="))
+        page.goto(live_server.url + "/area/oxhagen-varberga")
+        assert page.get_by_role("heading", name="Oxhagen / Varberga").first.is_visible()
+        assert tab.external == [] and tab.page_errors == [] and tab.console_errors == []
+
+
+def test_the_command_line_drafts_the_same_places_for_review(app, runner, tmp_path):
+    path = tmp_path / "vaxjo.txt"
+    path.write_text(VAXJO, encoding="utf-8")
+    dry = runner.invoke(args=["import-promise", str(path), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "named place “Araby”: exact match Araby (polisen-2023 561750-araby), for a reviewer to accept" in dry.output
+    assert "named place “Vikaholm”: no gazetteer entry" in dry.output
+    result = runner.invoke(args=["import-promise", str(path), "--user", "anna"])
+    assert result.exit_code == 0, result.output
+    with session_factory(app)() as s:
+        places = s.execute(select(DraftPlace.name, DraftPlace.choice).join(Promise)
+                           .where(Promise.slug == "vaxjo-2024").order_by(DraftPlace.position)).all()
+    assert [tuple(p) for p in places] == [("Araby", None), ("Vikaholm", "none")]

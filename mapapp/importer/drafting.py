@@ -80,9 +80,9 @@ def draft_document(data: bytes, filename: str, known_areas: dict, geodata_dir: s
         if not result.drafts:
             for part in read.skipped:
                 for text, _, _, why in part.rejected[:8]:
-                    result.account.append(f"  A list item “{people_short(text, 70)}” is not a commitment: {why}.")
+                    result.account.append(f"  A list item “{_short(text, 70)}” is not a commitment: {why}.")
                 for text, _, _ in part.statements[:2]:
-                    result.account.append(f"  “{people_short(text, 110)}” speaks about a promise, but no list or "
+                    result.account.append(f"  “{_short(text, 110)}” speaks about a promise, but no list or "
                                           "paragraph of its own says what is promised.")
             result.account.append("No draft: the document states no commitments of its own.")
     except Exception as exc:  # a safety net: a bug here must still give an account, never a traceback
@@ -142,7 +142,7 @@ def _draft(promise, part, norm, known_areas, gaz, filename, label, account) -> d
     if rule:
         conf["follow_up_rule"] = rule.pop("confidence")
         spans["follow_up_rule"] = rule.pop("span")
-        account.append(f"  follow-up rule: {rule['cadence']}, “{people_short(rule['text'])}”"
+        account.append(f"  follow-up rule: {rule['cadence']}, “{_short(rule['text'])}”"
                        + (f" ({rule['note']})" if rule.get("note") else "") + ".")
     else:
         account.append("  follow-up rule: not found.")
@@ -162,6 +162,9 @@ def _draft(promise, part, norm, known_areas, gaz, filename, label, account) -> d
         spans["signed"] = span(sig.start, sig.end)
     problem, dialogue = _prose(text, part, spans, span)
     parties, conf["parties"] = _parties(promise, commitments, part_text, muni, text)
+    first = next((p["span"] for p in promise["parties"] if p["span"] and p["role"] in ("police", "municipality")), None)
+    if first:
+        spans["parties"] = span(*first)
     place = _title_place([_scope(part, heads, f.start) for f in part.commitments], resolver, muni)
     years = "" if not start else f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
     return {
@@ -178,7 +181,7 @@ def _draft(promise, part, norm, known_areas, gaz, filename, label, account) -> d
     }
 
 
-def people_short(text: str, limit: int = 80) -> str:
+def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 

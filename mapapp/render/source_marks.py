@@ -3,9 +3,10 @@ import heapq
 
 from ..importer.output import LOW
 
-# Span keys of Promise.import_spans (see importer/parse.py) -> the review form's field names.
+# Span keys of Promise.import_spans (see importer/drafting.py) -> the review form's field names.
 PROMISE_FIELDS = {
     "municipality": ("municipality_code",),
+    "parties": ("parties",),
     "period": ("period_start", "period_end"),
     "signed": ("signed",),
     "problem_picture": ("problem_picture",),

@@ -10,9 +10,6 @@ from ..importer import gazetteer
 from ..store.draft_places import CHOICES
 from .forms import SelectChoice
 
-KINDS = {"exact": _l("samma namn"), "candidate": _l("kandidat – granska")}
-
-
 def _gazetteer():
     return gazetteer.load(current_app.config["GEODATA_DIR"])
 
