@@ -34,6 +34,9 @@ def skara(planner, planner_app):
     draft = draft_json(planner, "skara-2018")
     assert draft["municipality"] == {"code": "1495", "name": "Skara"}
     assert publish(planner, "skara-2018").status_code == 302
+    public = planner_app.test_client()
+    assert public.get("/promise/skara-2018").status_code == 200
+    assert public.get("/api/promises/skara-2018").get_json()["municipality"] == {"code": "1495", "name": "Skara"}
     return {c["text"].split()[1]: c["slug"] for c in draft["commitments"]}
 
 
@@ -199,3 +202,28 @@ def test_reports_are_for_planners_only(planner_app, skara):
     assert public.get("/planner/reports").status_code == 302
     assert public.get("/planner/reports.json").status_code == 401
     assert public.get("/planner/promise/skara-2018/report.json").status_code == 401
+
+
+@pytest.mark.browser
+def test_report_review_in_a_browser(planner, planner_app, skara, live_server):
+    from browser import chromium, serious_axe_violations, sign_in
+    report = int(send_report(planner).location.rsplit("/", 1)[1])
+    first = planner.get(f"/planner/reports/{report}.json").get_json()["proposals"][0]
+    before = entries(planner_app)
+    with chromium(bypass_csp=True) as new_tab:  # bypassed only so axe-core can be added to the page
+        tab = new_tab()
+        page = tab.page
+        sign_in(page, live_server.url)
+        page.get_by_role("link", name="Uppföljningsrapporter").click()
+        page.get_by_role("link", name="Uppföljning Skara 2018").click()
+        page.wait_for_url(re.compile(rf"/planner/reports/{report}$"))
+        section = page.locator(f"#proposal-{first['id']}")
+        section.get_by_label("Status", exact=True).focus()
+        assert "is-current" in page.locator(f"mark#src-p{first['id']}").get_attribute("class")
+        tab.screenshot("follow-up-report-review")
+        assert serious_axe_violations(page) == []
+        section.get_by_role("button", name="Godta uppföljningen").click()
+        page.get_by_text("Uppföljningen är registrerad.").wait_for()
+        assert page.locator(f"#proposal-{first['id']}").count() == 0
+        assert tab.external == [] and tab.page_errors == [] and tab.console_errors == []
+    assert entries(planner_app) == before + 1
