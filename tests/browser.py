@@ -90,3 +90,29 @@ def click_area(tab, slug: str):
         return [box.left + p.x, box.top + p.y];
     }""", slug)
     page.mouse.click(x, y)
+
+
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def sign_in(page, base_url: str, username: str = "planner"):
+    """Sign in through the form, as a person would; ends on the planner's overview."""
+    import re
+
+    from planner_support import PASSWORD
+    page.goto(base_url + "/login")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(re.compile(r"/planner$"))
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core's serious and critical WCAG 2.1 A/AA findings on the page (the page needs bypass_csp);
+    [] when axe-core is not installed (tests/js)."""
+    if not AXE.exists():
+        return []
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
+    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]

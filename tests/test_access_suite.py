@@ -35,6 +35,8 @@ MARK = "hemlig7f3a"
 MARKERS = {f"UTKAST-TITEL-{MARK}", f"UTKAST-PROBLEM-{MARK}", f"UTKAST-ÅTAGANDE-{MARK}", f"UTKAST-UPPF-{MARK}",
            f"UTKAST-UNDERLAG-{MARK}", f"KÄNSLIG-PLATS-{MARK}"}
 LON, LAT = 18.0712347, 59.3301239  # inside Norrmalm
+REPORT = {"text": "Fältgruppen har arbetat uppsökande mot ungdomar för att fånga upp individer i behov av stöd.",
+          "source_url": "https://example.org/uppfoljning", "title": "Uppföljning 2024", "report_date": "2024-05-31"}
 SECRET_PNG = b"\x89PNG\r\n\x1a\n" + b"UTKAST-BILD-" + MARK.encode() + b"\x00" * 32
 PUBLIC_PNG = b"\x89PNG\r\n\x1a\n" + b"publicerad" + b"\x00" * 32
 
@@ -97,6 +99,11 @@ def world(planner_app, planner, admin, tmp_path):
     response = planner.post(new, data={**flat(form["fields"]), "name": "Dialog i Hageby", "slug": "dialog-hageby"})
     assert response.status_code == 302
     names.update(sensitive="hemlig-kamera", presentation="dialog-hageby")
+    report = f"/planner/promise/{PUBLISHED}/report"
+    response = planner.post(report, data={"csrf_token": csrf_token(planner, report), **REPORT})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    names["report"] = int(response.location.rsplit("/", 1)[1])
+    names["proposal"] = planner.get(f"/planner/reports/{names['report']}.json").get_json()["proposals"][0]["id"]
     return app, names
 
 
@@ -132,6 +139,10 @@ def _valid_request(admin, rule, names) -> tuple[str, dict] | None:
                           content_type="multipart/form-data").get_data(as_text=True)
         token = re.search(r'name="token" type="hidden" value="([0-9a-f]{32})"', page)
         return rule.rule, {"token": token.group(1) if token else ""}
+    if endpoint == "review.report_upload":
+        return build(rule, {"slug": PUBLISHED}), dict(REPORT)
+    if endpoint == "review.decide":
+        return build(rule, {"report_id": names["report"], "proposal_id": names["proposal"]}), {"action": "reject"}
     if endpoint in ("auth.login", "auth.logout"):
         return rule.rule, {"username": "planner", "password": "fel lösenord"} if endpoint == "auth.login" else {}
     values = {"slug": {"planner.camera_site": "norrkoping-beslut-2022-06-10", "planner.promise": PUBLISHED,

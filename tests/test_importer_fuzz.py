@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from conftest import GEODATA
 from mapapp.store import dataset
-from mapapp.importer import ImportResult, import_document, known_areas_from_dataset
+from mapapp.importer import Drafting, draft_document, known_areas_from_dataset
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 SEED_BYTES = [p.read_bytes() for p in sorted(SEEDS.glob("*.txt"))]
@@ -21,7 +21,7 @@ ALPHABET = st.sampled_from(list("abcdeoiklmnrståäöÅÄÖé&16!•-–:.\n ") 
 
 def check(result):
     """A well-formed result: drafts or an account of why there are none, and no caught bug."""
-    assert isinstance(result, ImportResult)
+    assert isinstance(result, Drafting)
     assert result.account, "every result explains itself"
     assert not result.internal_error, result.account
     for draft in result.drafts:
@@ -35,19 +35,19 @@ def check(result):
 @FUZZ
 @given(data=st.binary(max_size=4000), name=NAMES)
 def test_random_bytes_never_raise(data, name):
-    check(import_document(data, name, KNOWN))
+    check(draft_document(data, name, KNOWN, str(GEODATA)))
 
 
 @FUZZ
 @given(text=st.text(max_size=3000), name=NAMES)
 def test_random_text_never_raises(text, name):
-    check(import_document(text.encode("utf-8", errors="surrogatepass"), name, KNOWN))
+    check(draft_document(text.encode("utf-8", errors="surrogatepass"), name, KNOWN, str(GEODATA)))
 
 
 @FUZZ
 @given(parts=st.lists(ALPHABET, max_size=300))
 def test_promise_like_text_never_raises(parts):
-    check(import_document("".join(parts).encode("utf-8"), "doc.txt", KNOWN))
+    check(draft_document("".join(parts).encode("utf-8"), "doc.txt", KNOWN, str(GEODATA)))
 
 
 @FUZZ
@@ -55,7 +55,7 @@ def test_promise_like_text_never_raises(parts):
 def test_truncated_seeds_never_raise(seed, data):
     cut = data.draw(st.integers(min_value=0, max_value=len(seed)))
     keep_head = data.draw(st.booleans())
-    check(import_document(seed[:cut] if keep_head else seed[cut:], "seed.txt", KNOWN))
+    check(draft_document(seed[:cut] if keep_head else seed[cut:], "seed.txt", KNOWN, str(GEODATA)))
 
 
 @FUZZ
@@ -66,15 +66,15 @@ def test_damaged_seeds_never_raise(seed, data):
     b = data.draw(st.integers(min_value=a, max_value=len(seed)))
     noise = data.draw(st.binary(max_size=40))
     name = data.draw(NAMES)
-    check(import_document(seed[:a] + noise + seed[b:], name, KNOWN))
+    check(draft_document(seed[:a] + noise + seed[b:], name, KNOWN, str(GEODATA)))
 
 
 @FUZZ
 @given(body=st.binary(max_size=2000))
 def test_random_pdf_bodies_never_raise(body):
-    check(import_document(b"%PDF-1.4\n" + body, "doc.pdf", KNOWN))
+    check(draft_document(b"%PDF-1.4\n" + body, "doc.pdf", KNOWN, str(GEODATA)))
 
 
 @pytest.mark.parametrize("known", [None, {}, {"x": 3}, {"hageby": "Hageby"}, "not a dict"])
 def test_odd_known_areas_never_raise(known):
-    check(import_document(SEED_BYTES[0], "seed.txt", known))
+    check(draft_document(SEED_BYTES[0], "seed.txt", known, str(GEODATA)))

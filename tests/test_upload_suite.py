@@ -1,7 +1,7 @@
 """Hardening (issue 9): no malformed upload gives a 5xx or changes the database.
 
 Boundary files (GeoJSON, GeoPackage, zipped Shapefile) go through the planners' upload form and `flask import-areas`;
-documents (text, HTML, PDF) through the import form, `flask import-promise` and `import_document`. Every malformed input
+documents (text, HTML, PDF) through the import form, `flask import-promise` and `draft_document`. Every malformed input
 must be refused with a 4xx (or a non-zero exit) and one clear line, and leave every table exactly as it was.
 """
 import io
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import upload_cases as cases
 from boundary_files import URL, frame, gpkg, message_of, shapefile_zip, snapshot
-from mapapp.importer import import_document
+from mapapp.importer import draft_document
 from mapapp.store.areas import known_areas
 from mapapp.store.db import session_factory
 from planner_support import csrf_token
@@ -116,9 +116,9 @@ class Site:
         self.refused_command(["import-promise"], data, name, channel="import-promise")
         with self.app.app_context(), session_factory(self.app)() as s:
             known = known_areas(s)
-        result = import_document(data, name, known)
-        TRIED["import_document"] += 1
-        FAILED["import_document"] += result.internal_error
+        result = draft_document(data, name, known, self.app.config["GEODATA_DIR"])
+        TRIED["draft_document"] += 1
+        FAILED["draft_document"] += result.internal_error
         assert not result.drafts and not result.internal_error and result.account, result.account
 
 

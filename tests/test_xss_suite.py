@@ -27,7 +27,7 @@ from sqlalchemy import select
 from browser import chromium
 from conftest import GEODATA, LiveServer, make_app
 from mapapp.store.db import session_factory
-from mapapp.importer import import_document
+from mapapp.importer import draft_document
 from mapapp.store.areas import known_areas
 from mapapp.store.drafts import store_drafts
 from mapapp.store.models import Promise
@@ -334,7 +334,7 @@ def planner_writes(app, client, out: Outcome) -> dict:
         if response.status_code != 200:
             out.fail("/planner/import", f"upload answered {response.status_code}")
     with session_factory(app)() as session, session.begin():
-        result = import_document(doc, "hostile.html", known_areas(session))
+        result = draft_document(doc, "hostile.html", known_areas(session), app.config["GEODATA_DIR"])
         made["cli_drafts"] = store_drafts(session, result.drafts)
         out.tried += 25
     with session_factory(app)() as session:

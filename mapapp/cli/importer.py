@@ -7,14 +7,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..core.errors import MapappError
-from ..importer import import_document, known_areas_from_dataset
+from ..importer import draft_document, known_areas_from_dataset
 from ..importer.compare import compare_document, format_table
-from ..importer.lexicon import vocabulary
 from ..store import areas as area_store
 from ..store import drafts as draft_store
 from ..store.db import session_factory
 from ..importer.extract import UnreadableDocument
-from ..importer.output import Refused, read_document
+from ..importer.output import LOW, Refused, read_document
 from ..importer.scoring import THRESHOLDS, compare_directory, failures, format_report
 
 
@@ -33,8 +32,19 @@ def format_draft(n: int, draft: dict) -> list[str]:
     ]
     groups = (draft.get("dialogue") or {}).get("groups") or []
     lines.append(f"  dialogue groups: {'; '.join(groups) if groups else '—'}")
+    spans = draft.get("spans") or {}
+    low = [f"{k} {v:.2f}" for k, v in (spans.get("confidence") or {}).items() if v < LOW]
+    low += [f"commitment {n} {k} {v:.2f}" for n, c in enumerate(spans.get("commitments") or [], 1)
+            for k, v in (c.get("confidence") or {}).items() if v < LOW]
+    lines.append(f"  low confidence, check first: {', '.join(low) if low else '—'}")
+    for p in draft.get("places") or []:
+        match = p["match"]
+        lines.append(f"  named place “{p['name']}”: " + (f"{match['kind']} match {match['name']} ({match['dataset']} "
+                                                        f"{match['id']}), for a reviewer to accept" if match
+                                                        else "no gazetteer entry"))
     for k, c in enumerate(draft["commitments"], 1):
-        extra = [f"areas: {', '.join(c['areas']) or 'whole municipality'}", f"responsible: {c['responsible']}"]
+        places = [f"“{p}” (named place)" for p in c.get("places") or []]
+        extra = [f"areas: {', '.join(c['areas'] + places) or 'whole municipality'}", f"responsible: {c['responsible']}"]
         if c["method"]:
             extra.append(f"method: {c['method']}")
         if c["target"]:
@@ -71,7 +81,7 @@ def import_promise_command(file, dry_run, as_json, username):
         return
     with session_factory()() as session:
         known = area_store.known_areas(session)
-    result = import_document(data, path.name, known, vocabulary(current_app.config["GEODATA_DIR"]))
+    result = draft_document(data, path.name, known, current_app.config["GEODATA_DIR"])
     if result.unreadable:
         raise click.ClickException(f"{path.name}: {result.unreadable}")
     if dry_run or result.drafts:
@@ -135,10 +145,10 @@ def compare_imports_command(directory, data_dir, truth_file, skip, **limits):
         ds = dataset.load(Path(data_dir))
     except MapappError as err:
         raise click.ClickException(err.message) from None
-    known, vocab = known_areas_from_dataset(ds), vocabulary(str(Path(data_dir).resolve()))
+    known, geodata = known_areas_from_dataset(ds), str(Path(data_dir).resolve())
     rows = []
     for path in sorted(p for p in Path(directory).iterdir() if p.is_file() and not p.name.startswith(".")):
-        result = import_document(path.read_bytes(), path.name, known, vocab)
+        result = draft_document(path.read_bytes(), path.name, known, geodata)
         rows += compare_document(path.name, result.drafts, ds.promises)
     click.echo(format_table(rows), nl=False)
     checked = [r for r in rows if r.ok is not None]

@@ -5,10 +5,6 @@ from dataclasses import dataclass
 
 from .structure import fold
 
-_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)(?!\d)")
-_SINGLE = re.compile(r"\b(?:galler|gallande|under)\s+(?:hela\s+)?(?:(?:aret|ar)\s+)?((?:19|20)\d\d)(?!\d)")
-_BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_PERIOD_CONTEXT = re.compile(r"medborgarlofte|\bloftet\b|galler|gallande")
 _SIGNED = re.compile(r"\b(?:den|undertecknad\w*|datum:?)\s+((?:19|20)\d\d-\d\d-\d\d)\b")
 FOLLOW_WORDS = re.compile(r"uppfolj|\bfolj\w*\s+upp\b|\bredovis|\butvarder")
 _STATED = re.compile(r"\b(ska|skall|kommer|sker|foljs|redovisas|utvarderas)\b")
@@ -71,22 +67,6 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def period(text: str, start: int, end: int, heading_span) -> Found | None:
-    """The promise's years: from its dated heading, else a sentence about the promise's validity."""
-    spans = ([heading_span] if heading_span else []) + list(sentences(text, start, end))
-    for k, (a, b) in enumerate(spans):
-        f = fold(text[a:b])
-        m = _RANGE.search(f)
-        if m and (k == 0 and heading_span or _PERIOD_CONTEXT.search(f)):
-            y1, y2 = int(m.group(1)), int(m.group(2))
-            if 0 <= y2 - y1 <= 6:
-                return Found((dt.date(y1, 1, 1), dt.date(y2, 12, 31)), a + m.start(), a + m.end())
-        # A dated heading may give one year ("Medborgarlöfte Norrmalm 2018"); prose must say "gäller …".
-        m = _BARE_YEAR.search(f) if k == 0 and heading_span else _SINGLE.search(f)
-        if m and (k == 0 and heading_span or _PERIOD_CONTEXT.search(f)):
-            y = int(m.group(1))
-            return Found((dt.date(y, 1, 1), dt.date(y, 12, 31)), a + m.start(1), a + m.end(1))
-    return None
 
 
 def signed(text: str, start: int, end: int) -> Found | None:
@@ -105,7 +85,7 @@ def follow_up_rule(text: str, start: int, end: int) -> Found | None:
         f = fold(text[a:b])
         if not FOLLOW_WORDS.search(f):
             continue
-        rule = _cadence(f)
+        rule = cadence(f)
         if rule is None:
             continue
         rule["text"] = clean(text[a:b])
@@ -118,7 +98,7 @@ def follow_up_rule(text: str, start: int, end: int) -> Found | None:
     return None
 
 
-def _cadence(f: str) -> dict | None:
+def cadence(f: str) -> dict | None:
     months = sorted({_MONTHS.index(m) + 1 for m in _MONTH_RE.findall(f)})
     if len(months) >= 2:
         return {"cadence": "semiannual" if len(months) == 2 else "quarterly", "months": months}
@@ -169,24 +149,3 @@ def area_mentions(text: str, known_areas: dict) -> list[tuple[str, int, int]]:
             if m and (slug not in found or m.start() < found[slug][0]):
                 found[slug] = (m.start(), m.end())
     return sorted(((s, a, b) for s, (a, b) in found.items()), key=lambda x: x[1])
-
-
-def municipality(text: str, start: int, end: int, known: dict[str, str]) -> Found | None:
-    """The municipality, preferring "Xs kommun" / "Xs stad" over a bare mention of the name."""
-    folded = fold(text[start:end])
-    best = None
-    for code, name in known.items():
-        base = re.escape(fold(name))
-        for score, pattern in ((2, base + r"s?\s+(?:kommun|stad)\b"), (1, r"(?<![^\W\d_])" + base + r"s?\b")):
-            m = re.search(pattern, folded)
-            if m:
-                key = (score, -m.start())
-                if best is None or key > best[0]:
-                    best = (key, Found({"code": code, "name": name}, start + m.start(), start + m.end()))
-                break
-    if best:
-        return best[1]
-    m = re.search(r"\b([A-ZÅÄÖ][a-zåäö]+?)s? kommun\b", text[start:end])
-    if m:
-        return Found({"code": None, "name": m.group(1)}, start + m.start(), start + m.end())
-    return None

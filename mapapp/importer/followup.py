@@ -1,4 +1,6 @@
 """The follow-up rule a promise states, and follow-up reports matched to a promise's commitments."""
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -47,7 +49,7 @@ def rule(part_blocks) -> Rule | None:
                 break
         if found:
             text = " ".join(b.text[found[0]:found[1]].split())
-            cadence = fields._cadence(fold(text))
+            cadence = fields.cadence(fold(text))
             return Rule(text, b.start + found[0], b.start + found[1], cadence, 0.8 if cadence else 0.65)
     return None
 
@@ -144,6 +146,24 @@ def _compare_counts(status: str, promised: dict, reported: dict) -> str:
         if stem in reported and reported[stem] < n and status == "genomförd":
             return "delvis genomförd"
     return status
+
+
+def report_period(text: str) -> str | None:
+    """The period a follow-up report says it covers, as a label ("tertial 1 2019", "tertial 1-2 2019", "2018")."""
+    return _period_label(text)
+
+
+def covers(label: str | None) -> tuple[dt.date, dt.date] | None:
+    """The days a period label covers: "tertial 2 2024" is May–August 2024, "2018" the whole year."""
+    m = re.fullmatch(r"tertial ([1-3])(?:[-–och]+([1-3]))? ((?:19|20)\d\d)", label or "")
+    if m:
+        first, last, year = int(m.group(1)), int(m.group(2) or m.group(1)), int(m.group(3))
+        if last < first:
+            return None
+        end_month = 4 * last
+        return dt.date(year, 4 * first - 3, 1), dt.date(year, end_month, calendar.monthrange(year, end_month)[1])
+    m = re.fullmatch(r"(?:19|20)\d\d", label or "")
+    return (dt.date(int(label), 1, 1), dt.date(int(label), 12, 31)) if m else None
 
 
 def _period_label(text: str) -> str | None:

@@ -94,6 +94,19 @@ class Gazetteer:
         """Words of the municipalities' names, folded ("malung", "salen", "upplands")."""
         return frozenset(w for m in self.municipalities for w in fold(m["name"]).split())
 
+    def in_dataset(self, dataset: str) -> list[Place]:
+        """The entries of one dataset."""
+        return [p for p in self.places if p.dataset == dataset]
+
+    def entry(self, key: str) -> Place | None:
+        """An entry by its "dataset/id" key, or None."""
+        dataset, _, ident = (key or "").partition("/")
+        return self._by_key.get((dataset, ident))
+
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str], Place]:
+        return {(p.dataset, p.id): p for p in self.places}
+
     def place_words(self) -> set[str]:
         """Every word of every place and municipality name, lower case (for OCR repair: never "fix" these)."""
         words = set()

@@ -21,9 +21,10 @@ class Refused(Exception):
 class Budget:
     seconds: float = MAX_SECONDS
     started: float = field(default_factory=time.monotonic)
+    loading: float = field(default_factory=lexicon.loading_seconds)  # word lists loaded once are not reading
 
     def check(self, step: str):
-        spent = time.monotonic() - self.started
+        spent = time.monotonic() - self.started - (lexicon.loading_seconds() - self.loading)
         if spent > self.seconds:
             raise Refused(f"reading took longer than {self.seconds:.0f} s (stopped at {step}); "
                           "the document is refused rather than half read")
@@ -37,8 +38,24 @@ def read_document(data: bytes, filename: str = "", geodata_dir: str | None = Non
     return read_text(extracted.text, geodata_dir, budget)
 
 
+@dataclass
+class Reading:
+    """The promises as read_text gives them, with what drafting needs besides: the normalised text and,
+    per promise, the reader's part (its commitments' offsets in that text)."""
+
+    result: dict
+    norm: object  # normalise.Normalised
+    parts: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # the parts without commitments, for saying why
+
+
 def read_text(original: str, geodata_dir: str | None = None, budget: Budget | None = None) -> dict:
     """The same from text already extracted (HTML already turned into text)."""
+    return reading(original, geodata_dir, budget).result
+
+
+def reading(original: str, geodata_dir: str | None = None, budget: Budget | None = None) -> Reading:
+    """read_text's promises together with the normalised text and the reader's parts they came from."""
     budget = budget or Budget()
     try:
         check_size(original)
@@ -60,13 +77,14 @@ def read_text(original: str, geodata_dir: str | None = None, budget: Budget | No
     munis = [m for m in places.municipalities(text, gaz) if m["confidence"] >= 0.85]
     codes = [m["code"] for m in munis]
     names = {fold(m["name"]) for m in gaz.municipalities}
-    promises = []
+    promises, kept = [], []
     for part in parts:
         if not part.commitments:
             continue
         promises.append(_promise(part, norm, text, gaz, munis, codes, names, report))
+        kept.append(part)
         budget.check("drafting the promises")
-    return {"promises": promises}
+    return Reading({"promises": promises}, norm, kept, [p for p in parts if not p.commitments])
 
 
 def _span(norm, start, end):
@@ -176,4 +194,4 @@ def _review(p: dict) -> list[str]:
     return out
 
 
-__all__ = ["Refused", "UnreadableDocument", "read_document", "read_text", "lexicon"]
+__all__ = ["Reading", "Refused", "UnreadableDocument", "read_document", "read_text", "reading", "lexicon"]

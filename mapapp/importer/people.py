@@ -22,18 +22,6 @@ def slugify(text: str, words: int = 6, limit: int = 60) -> str:
     return slug or "utan-namn"
 
 
-def roles(statement: str, part_text: str) -> set[str]:
-    """"polisen"/"kommunen" named in a "… lovar att" statement; "vi" is read from the document."""
-    f = fold(statement)
-    found = set()
-    if "polis" in f:
-        found.add("polisen")
-    if "kommun" in f:
-        found.add("kommunen")
-    if not found and re.search(r"\bvi\b", f):
-        whole = fold(part_text)
-        found = {"polisen"} if re.search(r"polisens (medborgar)?lofte", whole) else {"polisen", "kommunen"}
-    return found
 
 
 def parties(role_set: set[str], text: str, municipality_name: str | None, document: str = "") -> list[str]:
@@ -55,21 +43,6 @@ def parties(role_set: set[str], text: str, municipality_name: str | None, docume
     return out
 
 
-def responsible(text: str, lead_roles: set[str]) -> str:
-    f = fold(text)
-    if re.match(r"(polisen|polismyndigheten|lokalpolisomradet)\b", f):
-        return "polisen"
-    if re.match(r"kommunen\b", f):
-        return "kommunen"
-    if re.search(r"\b(gemensamt|tillsammans|i samverkan|parterna)\b", f):
-        return "both"
-    if "polisiar" in f:
-        return "polisen"
-    if lead_roles == {"polisen"}:
-        return "polisen"
-    if lead_roles == {"kommunen"}:
-        return "kommunen"
-    return "both"
 
 
 def themes(text: str) -> list[str]:

@@ -94,7 +94,9 @@ def find(text: str, heading: bool = False) -> Period | None:
 def statement_period(text: str) -> Period | None:
     """A period in a sentence that says when the promise is valid ("gäller …", "löper …", "förlänga …")."""
     f = fold(text)
-    if not (_VALIDITY.search(f) or re.search(r"\bmedborgarloft\w*\b.*\bfran (och med )?\w*\s?\d", f)):
+    # "Medborgarlöftet är gillande [OCR: gällande] under åren 2023-2024": the promise named with its years.
+    if not (_VALIDITY.search(f) or re.search(r"\bmedborgarloft\w*\b.*\b(fran (och med )?\w*\s?\d"
+                                            r"|under (aren|aret|perioden) (19|20)\d\d)", f)):
         return None
     found = find(text)
     if found:

@@ -278,7 +278,9 @@ def _groups(b: Block, any_subject: bool, doc: str):
         # ("I samverkan genomföra åtgärder vid otrygga platser …").
         modal = verb in clauses.MODAL or (any_subject and verb is None and len(s.split()) >= 6)
         stop = clauses.is_follow_up(s) and not modal or clauses.trap(s) or re.match(r"(malet|syftet)\b", f)
-        starts = modal and (kind == "actor" or any_subject) and not clauses.is_follow_up(s) and not stop
+        # "Detta görs på flera sätt …" refers back to what was described; it promises nothing of its own.
+        back = kind != "actor" and re.match(r"(detta|dessa|det har|det|sa)\s+\w+(s|r)\b", f)
+        starts = modal and (kind == "actor" or any_subject) and not clauses.is_follow_up(s) and not stop and not back
         if starts and (current is None or kind == "actor"):
             current = [at, pos]
             out.append(current)

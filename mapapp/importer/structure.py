@@ -1,10 +1,9 @@
 """The layout of a normalised document: lines, promise headings, bulleted lists, one part per promise."""
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 _FOLD = str.maketrans("åäöéèêáàüÅÄÖÉÈÊÁÀÜ", "aaoeeeaauaaoeeeaau")
 _BULLET = re.compile(r"^(?:[•·▪●◦‣∙○■□►✓*]|[-–—](?=\s|[A-ZÅÄÖ])|\d{1,2}[.)](?=\s))\s*")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _LEAD = re.compile(r"\b(lovar|lova|atar (?:vi|oss|sig)|(?:ska|skall) (?:parterna|vi|polisen|kommunen)"
                    r"|vi (?:ska|skall))\b")
 _NOT_LEAD = re.compile(r"\b(malet|malen|syftet|problemen|problem)\b")
@@ -50,16 +49,6 @@ class Block:
     reason: str = ""
 
 
-@dataclass
-class Part:
-    """The lines of one promise (or of the whole document when it has no dated headings)."""
-
-    first_line: int
-    last_line: int  # exclusive
-    heading: Line | None
-    headings: list[Line] = field(default_factory=list)
-
-
 def split_lines(text: str) -> list[Line]:
     lines, pos = [], 0
     for i, raw in enumerate(text.split("\n")):
@@ -86,22 +75,8 @@ def is_promise_heading(line: Line) -> bool:
             and not line.text.endswith((".", ",")) and not line.text[0].islower())
 
 
-def heading_has_year(line: Line) -> bool:
-    return bool(_YEAR.search(line.text))
 
 
-def parts(lines: list[Line]) -> list[Part]:
-    """Split at dated promise headings ("Medborgarlöfte … 2018-2019"); text before the first joins it."""
-    headings = [ln for ln in lines if is_promise_heading(ln)]
-    dated = [ln for ln in headings if heading_has_year(ln)]
-    if not dated:
-        return [Part(0, len(lines), headings[0] if headings else None, headings)]
-    out = []
-    for k, h in enumerate(dated):
-        first = 0 if k == 0 else h.index
-        last = dated[k + 1].index if k + 1 < len(dated) else len(lines)
-        out.append(Part(first, last, h, [x for x in headings if first <= x.index < last]))
-    return out
 
 
 def _next_nonblank(lines, i, stop):

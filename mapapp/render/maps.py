@@ -191,6 +191,18 @@ def _stable_ids(root):
         stack.extend(element._children.values())
 
 
+def candidate_map(features: list[dict], tile_url=None, tile_attribution="", static_prefix: str = "") -> folium.Map:
+    """A small map of the polygons proposed for a draft's named places (each labelled by the page script)."""
+    m = new_map(tile_url, tile_attribution, bounds_of(features), static_prefix)
+    layer = folium.GeoJson(_bare(features, ("slug", "kind")), name="areas", control=False,
+                           style_function=lambda f: {"color": "#1f2933", "weight": 2, "fillColor": "#0b5cad",
+                                                     "fillOpacity": 0.25,
+                                                     "dashArray": "6 4" if f["properties"]["kind"] != "exact" else None,
+                                                     "className": "candidate-shape"}).add_to(m)
+    _Wiring({"areas": layer}, {"attributions": [], "small": True}).add_to(m)
+    return m
+
+
 def render_parts(m: folium.Map) -> dict:
     """Header, body and script of a map, for embedding in a page (Folium's 'components' recipe)."""
     root = m.get_root()

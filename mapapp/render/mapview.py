@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from . import maps, mapdata
 from .assets import asset_url
 from . import world as worlds
+from ..geo import shapes
 from ..core.cache import app_cache
 from ..store.versions import current_version
 
@@ -136,3 +137,18 @@ def presenter(session, today, slugs: tuple, tiles: bool = False) -> dict:
         m = maps.presenter_map(features, url, attr, _attributions())
         return _versioned(maps.render_parts(m))
     return _cached(session, ("presenter", today, slugs, tiles), build)
+
+
+def candidates(places: list[dict]) -> dict | None:
+    """The small review map of a draft's named places: {"name", "kind", "geometry", "slug"} each (not cached:
+    planners only, and it changes with every choice); None when no place has a polygon."""
+    features = []
+    for p in places:
+        shape = shapes.from_geojson(p["geometry"])
+        point = shape.representative_point()
+        props = {"slug": p["slug"], "name": p["name"], "kind": p["kind"],
+                 "label_point": [round(point.x, 6), round(point.y, 6)], "bbox": [round(v, 6) for v in shape.bounds]}
+        features.append({"type": "Feature", "id": p["slug"], "properties": props, "geometry": p["geometry"]})
+    if not features:
+        return None
+    return _parts(maps.candidate_map(features, *_tiles()), {"areas": features})

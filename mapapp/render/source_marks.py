@@ -1,9 +1,12 @@
 """An imported draft's source text cut into nested segments, so each field's span renders as a <mark>."""
 import heapq
 
-# Span keys of Promise.import_spans (see importer/parse.py) -> the review form's field names.
+from ..importer.output import LOW
+
+# Span keys of Promise.import_spans (see importer/drafting.py) -> the review form's field names.
 PROMISE_FIELDS = {
     "municipality": ("municipality_code",),
+    "parties": ("parties",),
     "period": ("period_start", "period_end"),
     "signed": ("signed",),
     "problem_picture": ("problem_picture",),
@@ -50,6 +53,34 @@ def field_spans(spans: dict | None, size: int) -> list[tuple[int, int, str, list
             pair = _pair(value, size)
             if pair:
                 out.append((*pair, f"src-c{n}-area-{slug}", [f"c{n}.areas"]))
+    places = spans.get("places")
+    for n, value in enumerate(places if isinstance(places, list) else [], 1):
+        pair = _pair(value, size)
+        if pair:
+            out.append((*pair, f"src-place-{n}", [f"p{n}.choice"]))
+    return out
+
+
+# How sure the reading was (Promise.import_spans["confidence"], and per commitment) -> the form's fields.
+_CONFIDENT = {"period": ("period_start", "period_end"), "municipality": ("municipality_code",),
+              "follow_up_rule": ("fu_cadence", "fu_months", "fu_due", "fu_text"), "parties": ("parties",)}
+_CONFIDENT_COMMITMENT = {"text": ("text", "title"), "responsible": ("responsible",)}
+
+
+def low_confidence(spans: dict | None) -> dict[str, float]:
+    """{form field: confidence} for every field the import read with less than LOW confidence."""
+    spans = spans if isinstance(spans, dict) else {}
+    out = {}
+    sure = spans.get("confidence") if isinstance(spans.get("confidence"), dict) else {}
+    for key, fields in _CONFIDENT.items():
+        if isinstance(sure.get(key), (int, float)) and sure[key] < LOW:
+            out.update(dict.fromkeys(fields, round(sure[key], 2)))
+    commitments = spans.get("commitments")
+    for n, cspans in enumerate(commitments if isinstance(commitments, list) else [], 1):
+        sure = cspans.get("confidence") if isinstance(cspans, dict) and isinstance(cspans.get("confidence"), dict) else {}
+        for key, fields in _CONFIDENT_COMMITMENT.items():
+            if isinstance(sure.get(key), (int, float)) and sure[key] < LOW:
+                out.update({f"c{n}.{f}": round(sure[key], 2) for f in fields})
     return out
 
 
@@ -64,10 +95,21 @@ def marks(text: str, spans: dict | None) -> tuple[list, dict[str, list[str]], di
     A node is a plain string or {"id", "fields", "children"}. Identical spans share one mark; a span that
     crosses the end of the one enclosing it is split there, and only its first piece carries the id.
     """
+    return _marks(text or "", field_spans(spans, len(text or "")))
+
+
+def quoted_marks(text: str, quotes: dict[str, list]) -> tuple[list, dict[str, list[str]], dict[str, str]]:
+    """The same for quotations: {mark id: [start, end]}; each mark is its own "field"."""
     text = text or ""
+    pairs = [(*pair, mark_id, [mark_id]) for mark_id, value in quotes.items()
+             if (pair := _pair(value, len(text)))]
+    return _marks(text, pairs)
+
+
+def _marks(text: str, items) -> tuple[list, dict[str, list[str]], dict[str, str]]:
     by_pair: dict[tuple[int, int], dict] = {}
     links: dict[str, list[str]] = {}
-    for start, end, mark_id, fields in field_spans(spans, len(text)):
+    for start, end, mark_id, fields in items:
         node = by_pair.setdefault((start, end), {"id": mark_id, "fields": [], "start": start, "end": end})
         node["fields"] += [f for f in fields if f not in node["fields"]]
         for f in fields:

@@ -2,7 +2,7 @@
 import json
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..core.errors import NotFound
 from ..domain import vocab
@@ -143,7 +143,9 @@ def area_names(session: Session) -> dict[str, dict]:
 
 
 def known_areas(session: Session) -> dict:
-    """{slug: {name, municipality_code, municipality_name, est}} for the importer to recognise areas."""
+    """{slug: {name, municipality_code, municipality_name, est, provenance}} for the importer to recognise
+    areas (by name, or by the gazetteer entry their boundary came from)."""
     return {a.slug: {"name": a.name, "municipality_code": a.municipality_code,
-                     "municipality_name": a.municipality_name, "est": bool((a.est or {}).get("member"))}
-            for a in session.scalars(select(Area))}
+                     "municipality_name": a.municipality_name, "est": bool((a.est or {}).get("member")),
+                     "provenance": a.provenance or {}}
+            for a in session.scalars(select(Area).options(defer(Area.geometry)))}

@@ -8,7 +8,8 @@ from .models import AuditEntry
 from ..core.jsonable import plain
 from .versions import bump_version
 
-ENTITY_TYPES = ("follow_up", "commitment", "camera_site", "promise", "presentation", "area", "user", "dialogue")
+ENTITY_TYPES = ("follow_up", "commitment", "camera_site", "promise", "presentation", "area", "user", "dialogue",
+                "follow_up_report", "follow_up_proposal")
 
 
 def record(session: Session, username: str, action: str, entity_type: str, entity_key: str,

@@ -1,11 +1,11 @@
 """Imported drafts (unpublished promises): store, list, review, save edits and publish; every write audited."""
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from ..core.errors import MapappError, NotFound
 from ..importer.people import slugify
 from .models import Area, Commitment, Promise
-from . import audit, outbox
+from . import audit, draft_places, outbox
 from .versions import bump_version, claim_version
 
 _LOAD = (selectinload(Promise.commitments).selectinload(Commitment.areas),
@@ -55,12 +55,14 @@ def store_drafts(session: Session, drafts: list[dict]) -> list[str]:
             unknown = [s for s in c["areas"] if s not in areas]
             if unknown:
                 raise MapappError(f"draft {slug}: unknown area {unknown[0]}; nothing was written")
+            places = c.get("places") or []
             promise.commitments.append(Commitment(
                 slug=c["slug"], position=position, title=c["title"][:300], text=c["text"],
                 text_note=c["text_note"], note=c["note"], responsible=c["responsible"], themes=c["themes"],
-                method=c["method"], target=c["target"], whole_municipality=not c["areas"],
-                areas=[areas[s] for s in c["areas"]]))
+                method=c["method"], target=c["target"], whole_municipality=not (c["areas"] or places),
+                areas=[areas[s] for s in c["areas"]], details={"places": places} if places else None))
         session.add(promise)
+        draft_places.add_places(session, promise, draft.get("places") or [])
         slugs.append(slug)
     session.flush()
     bump_version(session)
@@ -71,9 +73,12 @@ _STALE = "Utkastet har ändrats av någon annan sedan du öppnade formuläret."
 
 
 def commitment_dict(c: Commitment) -> dict:
+    details = c.details or {}
     return {"slug": c.slug, "position": c.position, "title": c.title, "text": c.text, "text_note": c.text_note,
             "note": c.note, "responsible": c.responsible, "themes": list(c.themes), "method": c.method,
-            "target": c.target, "areas": [a.slug for a in c.areas], "follow_up_count": len(c.follow_ups)}
+            "target": c.target, "areas": [a.slug for a in c.areas], "places": list(details.get("places") or []),
+            "areas_outside_map": list(details.get("areas_outside_map") or []),
+            "whole_municipality": c.whole_municipality, "follow_up_count": len(c.follow_ups)}
 
 
 def draft_dict(p: Promise, with_source: bool = True) -> dict:
@@ -84,7 +89,8 @@ def draft_dict(p: Promise, with_source: bool = True) -> dict:
            "signed": p.signed, "problem_picture": p.problem_picture, "dialogue": p.dialogue,
            "follow_up_rule": dict(p.follow_up_rule or {}), "sources": list(p.sources),
            "related_reports": list(p.related_reports), "published": p.published, "version": p.version,
-           "commitments": [commitment_dict(c) for c in p.commitments]}
+           "commitments": [commitment_dict(c) for c in p.commitments],
+           "places": draft_places.places_of(object_session(p), p.id) if not p.published else []}
     if with_source:
         out.update(source_text=p.source_text or "", spans=p.import_spans or {})
     return out
@@ -179,6 +185,8 @@ def save_draft(session: Session, slug: str, values: dict, expected_version: int,
         p.follow_up_rule = {**(p.follow_up_rule or {}), **values["follow_up_rule"]}  # keeps reporter and note
         kept, spans = _commitments(p, values["commitments"], existing, areas, old_spans)
         p.commitments = kept
+        if "places" in values:
+            draft_places.save_choices(session, p.id, values["places"])
         p.import_spans = {**(p.import_spans or {}), "commitments": spans}
         session.flush()
         session.refresh(p)
@@ -205,15 +213,16 @@ def _commitments(p, posted, existing, areas, old_spans):
         for key in ("title", "text", "responsible", "themes", "method", "target"):
             setattr(row, key, c[key])
         row.areas = [areas[s] for s in c["areas"]]
-        row.whole_municipality = not c["areas"]
+        row.whole_municipality = not (c["areas"] or (row.details or {}).get("places"))
         row.position = len(kept) + 1
         kept.append(row)
         spans.append(old_spans.get(row.slug, {}))
     return kept, spans
 
 
-def publish_draft(session: Session, slug: str, expected_version: int, username: str) -> dict:
-    """Make a complete draft public at once: published, a new version, the data version bumped; audited."""
+def publish_draft(session: Session, slug: str, expected_version: int, username: str, geodata_dir: str) -> dict:
+    """Make a complete draft public at once: its named places turned into areas (or kept as places off the
+    map) as the reviewer chose, published, a new version, the data version bumped; audited, all or nothing."""
     p = _load(session, slug)
     if p.version != expected_version:
         raise MapappError(_STALE, 409)
@@ -222,8 +231,10 @@ def publish_draft(session: Session, slug: str, expected_version: int, username: 
     if lacking:
         raise MapappError(f"Utkastet kan inte publiceras än: det saknar {', '.join(lacking)}.", 422)
     with audit.write(session):  # the bump in here makes cached maps and pages rebuild with the new promise
+        made = draft_places.publish_places(session, p, geodata_dir, username)
         _claim(session, p, expected_version, published=True)
         session.refresh(p)
-        audit.record(session, username, "publish", "promise", slug, before, draft_dict(p, with_source=False))
+        audit.record(session, username, "publish", "promise", slug, before,
+                     {**draft_dict(p, with_source=False), "areas_made": made})
         outbox.record_promise(session, p)  # its alert is published with it, or not at all
     return draft_dict(p, with_source=False)

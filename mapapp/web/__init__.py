@@ -3,9 +3,9 @@
 
 def register(app):
     """Converters, error pages and every blueprint, in the order their request hooks need."""
-    from . import (alerts, api, auth, bodies, background, boundaries, citizen, dialogue, dialogue_planner,
-                   dialogue_room, errors, exports, ogc, pages, planner, planner_writes, presenter,
-                   review)  # noqa: F401 (planner_writes adds its routes to planner.bp)
+    from . import (alerts, api, auth, bodies, background, boundaries, citizen, dialogue, dialogue_planner,  # noqa: F401
+                   dialogue_room, errors, exports, ogc, pages, planner, planner_writes, presenter, report_review,
+                   review)  # (planner_writes and report_review add their routes to planner.bp)
     from .converters import IdConverter, SlugConverter
     app.url_map.converters["slug"] = SlugConverter
     app.url_map.converters["int"] = IdConverter

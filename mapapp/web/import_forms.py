@@ -14,7 +14,7 @@ from ..store import promise_files
 from ..domain import vocab
 from ..core.errors import DataError
 from .forms import SelectChoice, choices, http_url
-from ..domain.municipalities import MUNICIPALITIES
+from .place_review import PlaceForm, municipality_names
 from ..domain.vocab import N_
 
 EXTENSIONS = ("txt", "text", "htm", "html", "xhtml", "pdf")
@@ -129,6 +129,7 @@ class DraftForm(FlaskForm):
     source_url = StringField(_l("Källa: länk"), [Optional(), Length(max=2000), http_url])
     source_title = StringField(_l("Källa: rubrik"), [Length(max=500)])
     commitments = FieldList(FormField(CommitmentForm))
+    places = FieldList(FormField(PlaceForm))
     version = HiddenField(default="0")
 
     def validate_fu_months(self, field):
@@ -156,12 +157,15 @@ class DraftForm(FlaskForm):
                                  "target_count": (c["target"] or {}).get("count"),
                                  "target_unit": (c["target"] or {}).get("unit"),
                                  "target_text": (c["target"] or {}).get("text")} for c in draft["commitments"]]
-                + [{"responsible": "both"}]}  # one empty row for a commitment the import missed
+                + [{"responsible": "both"}],  # one empty row for a commitment the import missed
+                "places": [{"position": str(p["position"]), "choice": p["choice"], "entry": p["entry"] or "",
+                            "area": p["area"] or ""} for p in draft["places"]]}
         return cls(formdata=None, data=data).prepare(draft, areas)
 
     def prepare(self, draft: dict, areas: dict):
-        """Choices that depend on the data: the municipalities (the draft's own too) and the known areas."""
-        known = dict(MUNICIPALITIES)
+        """Choices that depend on the data: the municipalities (the draft's own too), the known areas, and
+        what each named place may become."""
+        known = municipality_names()
         code = draft["municipality"]["code"]
         if code and code not in known:
             known[code] = draft["municipality"]["name"]
@@ -169,6 +173,9 @@ class DraftForm(FlaskForm):
         self.municipality_code.validators = [AnyOf(list(known), message=_l("Okänd kommun."))]
         for entry in self.commitments:
             entry.form.areas.choices = choices(areas, translate=False)
+        stored = {str(p["position"]): p for p in draft["places"]}
+        for entry in self.places:
+            entry.form.prepare(stored.get(entry.form.position.data) or {}, code, areas)
         return self
 
     def kept(self) -> list:
@@ -178,7 +185,8 @@ class DraftForm(FlaskForm):
     def values(self, draft: dict) -> dict:
         """The draft's new fields in the shape store.drafts.save_draft takes."""
         code = self.municipality_code.data
-        name = draft["municipality"]["name"] if code == draft["municipality"]["code"] else MUNICIPALITIES.get(code)
+        name = draft["municipality"]["name"] if code == draft["municipality"]["code"] else municipality_names().get(code)
+        places = {c["slug"]: c["places"] for c in draft["commitments"]}
         summary, groups = (self.dialogue_summary.data or "").strip() or None, split_list(self.dialogue_groups.data)
         sources = [dict(s) for s in draft["sources"]] or [{"seed": None, "url": None, "title": ""}]
         sources[0].update(url=(self.source_url.data or "").strip() or None, title=(self.source_title.data or "").strip())
@@ -193,7 +201,9 @@ class DraftForm(FlaskForm):
                                "months": [int(m) for m in split_list(self.fu_months.data, ",")],
                                "text": (self.fu_text.data or "").strip()},
             "sources": sources,
-            "commitments": [e.form.values() for e in self.commitments if not e.form.is_blank()],
+            "commitments": [{**e.form.values(), "places": places.get(e.form.slug.data, [])}
+                            for e in self.commitments if not e.form.is_blank()],
+            "places": [e.form.values() for e in self.places],
         }
 
     def check(self, draft: dict, area_slugs: set, today: dt.date) -> bool:
@@ -204,6 +214,12 @@ class DraftForm(FlaskForm):
                     field.errors = [*field.errors, _REQUIRED]
         if self.signed.data and self.signed.data > today:
             self.signed.errors = [*self.signed.errors, _l("Datumet ligger i framtiden.")]
+        stored = {str(p["position"]): p for p in draft["places"]}
+        if sorted(e.form.position.data or "" for e in self.places) != sorted(stored):
+            self.form_errors.append(_l("Formuläret är trasigt: platserna stämmer inte med utkastet. Ladda om sidan."))
+            return False
+        for entry in self.places:
+            entry.form.check(stored[entry.form.position.data], area_slugs)
         if self.error_list():
             return False
         problem = check_record(draft["slug"], self.values(draft), area_slugs)
@@ -220,7 +236,8 @@ class DraftForm(FlaskForm):
         for f in self:
             if f.type == "FieldList":
                 for n, entry in enumerate(f, 1):
-                    out += [(sub.id, _l("Åtagande %(n)s: %(label)s", n=n, label=sub.label.text), e)
+                    out += [(sub.id, _l("Plats %(n)s: %(label)s", n=n, label=sub.label.text) if f.name == "places"
+                             else _l("Åtagande %(n)s: %(label)s", n=n, label=sub.label.text), e)
                             for sub in entry.form for e in sub.errors]
             elif f.type != "CSRFTokenField":
                 out += [(f.id, f.label.text, e) for e in f.errors]
@@ -279,7 +296,8 @@ def record(slug: str, values: dict) -> dict:
         "sources": [{k: v or None for k, v in s.items()} for s in values["sources"]],
         "commitments": [{"slug": c["slug"] or "ny", "title": c["title"] or None, "text": c["text"] or None,
                          "responsible": c["responsible"], "themes": c["themes"], "method": c["method"],
-                         "target": c["target"], "areas": c["areas"] or "all"}
+                         "target": c["target"], "areas": c["areas"] or ([] if c.get("places") else "all"),
+                         "areas_outside_map": c.get("places") or None}
                         for c in values["commitments"] if not c.get("remove")],
     }
 
@@ -292,12 +310,3 @@ def check_record(slug: str, values: dict, area_slugs: set) -> DataError | None:
         return err
     return None
 
-
-def values_of(draft: dict) -> dict:
-    """A stored draft (store.drafts.draft_dict) in the shape check_record takes, to check it before publishing."""
-    return {"title": draft["title"], "municipality_code": draft["municipality"]["code"],
-            "municipality_name": draft["municipality"]["name"], "parties": draft["parties"],
-            "period_start": draft["period"]["start"], "period_end": draft["period"]["end"],
-            "signed": draft["signed"], "problem_picture": draft["problem_picture"], "dialogue": draft["dialogue"],
-            "follow_up_rule": draft["follow_up_rule"], "sources": draft["sources"],
-            "commitments": draft["commitments"]}

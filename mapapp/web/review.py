@@ -10,12 +10,14 @@ from ..store.db import get_session
 from ..core.errors import MapappError
 from .forms import parse_int
 from .import_forms import EXTENSIONS, DraftForm, ImportForm, PublishForm
-from ..importer import import_document
-from ..importer.lexicon import vocabulary
+from ..importer import draft_document
+from .place_review import candidate_polygons, dataset_title
 from .twin import Page, twin
-from ..render.source_marks import marks
+from ..render import mapview
+from ..render.source_marks import low_confidence, marks
 from ..store import areas as area_store
 from ..store import dialogues as dialogue_store
+from ..store.draft_places import undecided
 from ..store import audit as audit_store
 from ..store import drafts as draft_store
 
@@ -40,8 +42,7 @@ def import_page():
         return render_template("planner/import.html", form=form, limits=limits), 400
     data, name = form.upload
     session = get_session()
-    result = import_document(data, name, area_store.known_areas(session),
-                             vocabulary(current_app.config["GEODATA_DIR"]))
+    result = draft_document(data, name, area_store.known_areas(session), current_app.config["GEODATA_DIR"])
     if result.unreadable:
         field = form.document if name else form.text
         field.errors = [_("Dokumentet kunde inte läsas (%(why)s). Inget sparades.", why=result.unreadable)]
@@ -81,8 +82,9 @@ def draft(slug):
     session = get_session()
     stored = draft_store.get_draft(session, slug)
     if request.method == "GET":
-        return Page(stored, html=lambda: _page(stored, DraftForm.for_draft(stored, _area_names(session)),
-                                               saved=bool(request.args.get("saved"))))
+        data = {**stored, "low_confidence": low_confidence(stored["spans"]), "undecided_places": undecided(stored["places"])}
+        return Page(data, html=lambda: _page(stored, DraftForm.for_draft(stored, _area_names(session)),
+                                             saved=bool(request.args.get("saved"))))
     areas = _area_names(session)
     form = DraftForm().prepare(stored, areas)
     valid = form.validate()
@@ -112,14 +114,19 @@ def publish(slug):
     if lacking:
         form.form_errors.append(_("Utkastet kan inte publiceras än: det behöver en period, en kommun och minst "
                                   "ett åtagande med text."))
-    if not form.check(stored, set(areas), today()) or lacking:
+    waiting = _undecided_in_use(stored)
+    if waiting:
+        form.form_errors.append(_("Ta ställning till varje namngiven plats innan löftet publiceras: %(names)s.",
+                                  names=", ".join(waiting)))
+    if not form.check(stored, set(areas), today()) or lacking or waiting:
         return _page(stored, form, 422, publish_refused=True)
     try:
-        draft_store.publish_draft(session, slug, version, current_user.username)
+        draft_store.publish_draft(session, slug, version, current_user.username, current_app.config["GEODATA_DIR"])
     except MapappError as err:
-        if err.status != 409:
-            raise
-        return _conflict(slug, form, err)
+        if err.status == 409:
+            return _conflict(slug, form, err)
+        form.form_errors.append(err.message)
+        return _page(draft_store.get_draft(session, slug), form, err.status, publish_refused=True)
     return redirect(url_for("review.drafts", published=slug))
 
 
@@ -127,10 +134,21 @@ def _area_names(session) -> dict:
     return {a["slug"]: a["name"] for a in sorted(area_store.area_names(session).values(), key=lambda a: a["name"])}
 
 
+def _undecided_in_use(stored) -> list[str]:
+    """The named places some commitment still names that nobody has decided on."""
+    used = {n for c in stored["commitments"] for n in c["places"]}
+    return [n for n in undecided(stored["places"]) if n in used]
+
+
 def _page(stored, form, status=200, **extra):
-    nodes, links, quotes = marks(stored["source_text"], stored["spans"])
+    spans = {**stored["spans"], "places": [p["span"] for p in stored["places"]]}
+    nodes, links, quotes = marks(stored["source_text"], spans)
+    places = candidate_polygons(stored["places"], area_store.area_geometries(get_session()))
     return render_template("planner/draft.html", data=stored, form=form, nodes=nodes, links=links, quotes=quotes,
-                           labels=_labels(form), lacking=draft_store.incomplete(stored),
+                           labels=_labels(form), low=low_confidence(stored["spans"]),
+                           map=mapview.candidates(places) if places else None,
+                           mapped={p["slug"] for p in places}, datasets=dataset_title,
+                           waiting=_undecided_in_use(stored), lacking=draft_store.incomplete(stored),
                            dialogunderlag=dialogue_store.draft_attachments(get_session(), stored["slug"]),
                            **extra), status
 
@@ -152,4 +170,6 @@ def _labels(form) -> dict:
     for n, entry in enumerate(form.commitments, 1):
         for f in entry.form:
             labels[f"c{n}.{f.short_name}"] = _("Åtagande %(n)s: %(label)s", n=n, label=f.label.text)
+    for n, entry in enumerate(form.places, 1):
+        labels[f"p{n}.choice"] = _("Plats %(n)s: %(label)s", n=n, label=entry.form.choice.label.text)
     return labels
