@@ -81,6 +81,7 @@ def settle(tab, timeout_s: float = 10.0):
 def click_area(tab, slug: str):
     """Click inside an area where a person would: on its label point, once the map has stopped moving."""
     page = tab.page
+    page.evaluate("window.lofteskartanMap.getContainer().scrollIntoView({block: 'center'})")  # as a thumb would
     settle(tab)
     x, y = page.evaluate("""slug => {
         const layer = window.Lofteskartan.layers[slug];

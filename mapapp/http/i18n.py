@@ -81,6 +81,7 @@ def map_strings() -> dict:
         "precision": gettext("Precision:"),
         "unknown_date": gettext("okänt datum"),
         "est": gettext("EST-område"),
+        "map_layers": gettext("Kartlager: välj vad som visas"),
         "you_are_in": gettext("Punkten ligger i"),
         "outside": gettext("Punkten ligger inte i något område med medborgarlöfte i Löfteskartan."),
         "nearest": gettext("Närmast är"),

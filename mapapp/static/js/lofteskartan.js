@@ -19,8 +19,16 @@
 
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
+  /* Fit bounds in the part of the map that is not under the phone's sheet (the panel, when it is open). */
   function zoomTo(map, bounds) {
-    map.fitBounds(bounds, {padding: [20, 20], maxZoom: 14, animate: !reducedMotion});
+    var covered = 0, panel = document.getElementById("area-panel");
+    if (panel && panel.classList.contains("open") && window.matchMedia("(max-width: 800px)").matches) {
+      var frame = map.getContainer().getBoundingClientRect();
+      covered = Math.max(0, Math.min(frame.bottom, window.innerHeight) - panel.getBoundingClientRect().top);
+      covered = Math.min(covered, frame.height - 80);
+    }
+    map.fitBounds(bounds, {paddingTopLeft: [20, 20], paddingBottomRight: [20, 20 + covered], maxZoom: 14,
+                           animate: !reducedMotion});
   }
 
   /* Labels are made here, as text, so no name is ever parsed as HTML. */
@@ -132,22 +140,31 @@
   function closePanel() {
     var panel = document.getElementById("area-panel");
     if (panel) { panel.classList.remove("open"); }
-    if (highlighted) { highlighted.setStyle(highlighted._lkStyle); highlighted = null; }
+    select(null);
   }
 
   var highlighted = null, marker = null;
 
+  /* The chosen area is marked by a class (styled in app.css), so that Folium's hover reset cannot unmark it. */
+  function select(layer) {
+    var path = highlighted && highlighted.getElement && highlighted.getElement();
+    if (path) { path.classList.remove("is-selected"); }
+    highlighted = layer;
+    path = layer && layer.getElement && layer.getElement();
+    if (path) { path.classList.add("is-selected"); }
+    if (layer && layer.bringToFront) { layer.bringToFront(); }
+  }
+
   /* Zoom to an area, mark it, and answer in the panel: what a tap, a search hit or "my location" does. */
   function showArea(layer, S, zoom) {
-    if (highlighted && highlighted !== layer) { highlighted.setStyle(highlighted._lkStyle); }
-    if (!layer._lkStyle) { layer._lkStyle = {color: layer.options.color, weight: layer.options.weight}; }
-    layer.setStyle({color: "#ffbf47", weight: 5});
-    if (layer.bringToFront) { layer.bringToFront(); }
-    var path = layer.getElement && layer.getElement();
-    if (path) { path.classList.add("is-selected"); }
-    highlighted = layer;
+    select(layer);
+    fillPanel(layer.feature.properties, S);  // first: on a phone the sheet's height decides where the area fits
+    if (window.matchMedia("(max-width: 800px)").matches) {
+      /* The map to the top of the screen, so the area has the room above the sheet. */
+      var top = layer._map.getContainer().getBoundingClientRect().top;
+      if (Math.abs(top) > 4) { window.scrollBy(0, top); }
+    }
     if (zoom !== false) { zoomTo(layer._map, layer.getBounds()); }
-    fillPanel(layer.feature.properties, S);
   }
 
   function markPoint(map, lon, lat) {
@@ -251,7 +268,17 @@
     };
     document.addEventListener("keydown", function (e) { if (e.key === "Escape") { closePanel(); } });
     var control = cfg.control;
-    if (control && window.matchMedia("(max-width: 800px)").matches && control.collapse) { control.collapse(); }
+    if (control && control.getContainer) {
+      var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
+      if (toggle) { toggle.title = S.map_layers || toggle.title; toggle.setAttribute("aria-label", toggle.title); }
+      if (window.matchMedia("(max-width: 800px)").matches) {
+        /* On a phone the open list would cover the map: folded, opened by its button, closed by a tap on the
+           map; marked collapsed so that layers added later (remote areas, background) do not open it again. */
+        control.options.collapsed = true;
+        control.collapse();
+        map.on("click", control.collapse, control);
+      }
+    }
   }
 
   var pendingFocus = null;
