@@ -1,34 +1,20 @@
 #!/usr/bin/env bash
 # README command (b): install what the tests need and run the whole suite.
-# Debian's chromium drives the browser journeys; it is installed with apt-get if missing.
+# The Debian packages it drives are installed with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if [ ! -x /usr/bin/chromium ]; then
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
-# Redis for the shared rate-limit test (Debian's server; the test starts its own on a free loopback port).
-if [ ! -x /usr/bin/redis-server ]; then
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-fi
-# PostgreSQL for the second run (Debian's server; MAPAPP_TEST_POSTGRES=0 skips that run).
-if [ "${MAPAPP_TEST_POSTGRES:-1}" != 0 ] && [ -z "${MAPAPP_TEST_DATABASE_URL:-}" ] \
-   && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-fi
-
-# The production topology test (tests/test_topology.py): Debian's nginx in front, redis-server for the shared
-# rate limits, openssl for its test-time certificate (PostgreSQL as above; that test starts its own cluster).
+# Debian packages the suite drives, installed with apt-get when missing: chromium (the browser journeys),
+# redis-server (shared rate limits), postgresql (the second run and the topology test's cluster), nginx and
+# openssl (the production topology test: the shipped proxy config with a test-time certificate).
 missing=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
