@@ -41,7 +41,7 @@ def index():
             "camera_sites": "/api/camera-sites.geojson", "lookup": "/api/point/{lon},{lat}",
             "lookup_query": "/api/lookup?lon={lon}&lat={lat}",
         },
-        "municipalities": MUNICIPALITIES,
+        "municipalities": dict(MUNICIPALITIES),
     })
 
 
