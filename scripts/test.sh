@@ -50,6 +50,12 @@ MAPAPP_SECRET_KEY=compare-imports-only MAPAPP_DATABASE_URL="sqlite:///$SCRATCH/c
   --min-commitment-precision 0.90 --min-commitment-recall 0.90 --min-period-exact 0.90 \
   --min-area-precision 0.90 --min-area-recall 0.80 --min-responsible 0.85 --max-not-promise-drafted 0 \
   | sed -n '/^OVERALL/,$p' || status=1
+echo "== compare-imports on OCR-damaged copies of the same corpus =="
+.venv/bin/python scripts/make_ocr_variants.py tests/data/import-corpus "$SCRATCH/ocr" --seed 15 >/dev/null
+MAPAPP_SECRET_KEY=compare-imports-only MAPAPP_DATABASE_URL="sqlite:///$SCRATCH/compare.sqlite" \
+.venv/bin/flask --app mapapp compare-imports "$SCRATCH/ocr" --truth "$SCRATCH/ocr/truth.json" \
+  --min-commitment-recall 0.80 --max-not-promise-drafted 0 \
+  | sed -n '/^OVERALL/,$p' || status=1
 rm -rf "$SCRATCH"
 echo "== test suite on SQLite =="
 run_suite "$@"
