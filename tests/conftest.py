@@ -20,6 +20,24 @@ SLOW_FILES = {"test_durability.py", "test_load_writes.py", "test_upload_suite.py
               "test_xss_suite.py", "test_wheel.py"}
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker gets its own PostgreSQL database, as each SQLite test gets its own file:
+    the tests empty the public schema, which two workers must not share."""
+    url, worker = os.environ.get("MAPAPP_TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    if not (url and worker):
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+    own = make_url(url).set(database=f"{make_url(url).database}_{worker}")
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own.database}).first():
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    os.environ["MAPAPP_TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser journeys, servers, load and the probe suites are slow; `-m "not slow"` is the daily lane."""
     for item in items:

@@ -23,6 +23,7 @@ from werkzeug.security import generate_password_hash
 
 from mapapp.store.db import session_factory
 from mapapp.store.models import Commitment, FollowUp, Promise, User
+from dialogue_support import Phone
 from planner_support import PASSWORD, csrf_token, login
 from security_support import WRITE_METHODS, admin_only, build, changed, flat, folders_of, post_forms, rules, \
     snapshot, urls
@@ -99,6 +100,19 @@ def world(planner_app, planner, admin, tmp_path):
     response = planner.post(new, data={**flat(form["fields"]), "name": "Dialog i Hageby", "slug": "dialog-hageby"})
     assert response.status_code == 302
     names.update(sensitive="hemlig-kamera", presentation="dialog-hageby")
+    # A medborgardialog of that presentation, with a phone's question held for moderation.
+    new_dialogue = f"/planner/dialogues/new?presentation={names['presentation']}"
+    response = planner.post("/planner/dialogues/new", data={
+        "csrf_token": csrf_token(planner, new_dialogue), "presentation": names["presentation"],
+        "held_on": "2026-11-23", "place": "Hageby bibliotek"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    names["dialogue"] = response.location.rstrip("/").rsplit("/", 1)[1]
+    phone = Phone(app, names["dialogue"])
+    area = phone.state()["areas"][0]["slug"]
+    assert phone.choose(area).status_code == 302
+    assert phone.answer(area, question="Vad gör ni åt belysningen?").status_code == 302
+    names["dialogue_area"] = area
+    names["question"] = planner.get(f"/planner/dialogues/{names['dialogue']}.json").get_json()["questions"][0]["id"]
     report = f"/planner/promise/{PUBLISHED}/report"
     response = planner.post(report, data={"csrf_token": csrf_token(planner, report), **REPORT})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
@@ -143,6 +157,16 @@ def _valid_request(admin, rule, names) -> tuple[str, dict] | None:
         return build(rule, {"slug": PUBLISHED}), dict(REPORT)
     if endpoint == "review.decide":
         return build(rule, {"report_id": names["report"], "proposal_id": names["proposal"]}), {"action": "reject"}
+    if endpoint == "planner_writes.lineage" or rule.rule.endswith("/lineage"):
+        return build(rule, {"promise_slug": PUBLISHED, "slug": PUBLISHED_C}), {"relation": "new", "note": "åtkomsttest"}
+    if endpoint == "dialogues.new_session":
+        return rule.rule, {"presentation": names["presentation"], "held_on": "2026-11-24", "place": "Åtkomsttest"}
+    if endpoint == "dialogue.phone":
+        return build(rule, {"code": names["dialogue"]}), {"area": names["dialogue_area"], "themes": "annat"}
+    if endpoint.startswith("dialogues.") and "code" in rule.arguments:
+        url = build(rule, {"code": names["dialogue"], "question_id": names["question"]})
+        return url, {"dialogues.visibility": {"visible": "1"}, "dialogues.decide": {"decision": "approve"},
+                     "dialogues.close": {}, "dialogues.attach": {"area": names["dialogue_area"]}}[endpoint]
     if endpoint in ("auth.login", "auth.logout"):
         return rule.rule, {"username": "planner", "password": "fel lösenord"} if endpoint == "auth.login" else {}
     values = {"slug": {"planner.camera_site": "norrkoping-beslut-2022-06-10", "planner.promise": PUBLISHED,
@@ -188,7 +212,8 @@ def test_every_write_route_refuses_the_wrong_caller_and_writes_nothing(world, pl
     public = {"auth.login", "auth.logout"}  # open to anyone by design: CSRF and nothing written is what counts
     # E-mail alerts: anyone, without CSRF, by design (a signed link or a confirmation mail guards them); a
     # request without a valid token or address is refused with a 4xx and writes nothing.
-    tokened = {"alerts.subscribe", "alerts.confirm", "alerts.unsubscribe"}
+    # A dialogue's answers: anyone in the room who has its code, by design; CSRF still holds.
+    tokened = {"alerts.subscribe", "alerts.confirm", "alerts.unsubscribe", "dialogue.phone"}
     public |= tokened
     admin_routes = [r for r in writes if admin_only(app, r)]
     tried, wrong, unverified, kinds = 0, [], [], set()

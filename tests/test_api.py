@@ -12,6 +12,14 @@ def assert_rfc7946_polygon(geometry):
             assert 11 < lon < 24 and 55 < lat < 69
 
 
+def test_the_api_index_links_every_collection_and_names_all_290_municipalities(client):
+    answer = client.get("/api/")
+    assert answer.status_code == 200
+    data = answer.get_json()
+    assert data["links"]["areas"] == "/api/areas.geojson"
+    assert len(data["municipalities"]) == 290 and data["municipalities"]["0581"] == "Norrköping"
+
+
 def test_areas_geojson_is_rfc7946(client):
     r = client.get("/api/areas.geojson")
     assert r.status_code == 200 and r.mimetype == "application/json"

@@ -166,7 +166,7 @@ def crowded_server(tmp_path, geodata_copy):
     for i in (1, 2, 5, 7):
         entries.append({"commitment": f"{PROMISE}/c{i}", "date": "2024-06-30", "date_label": "halvår 1 2024",
                         "status": "pagar", "note": PAYLOAD + LONG * 3,
-                        "evidence": {"url": "https://example.org/uppfoljning", "title": "Uppföljning"}})
+                        "evidence": {"kind": "parties", "url": "https://example.org/uppfoljning", "title": "Uppföljning"}})
     follow_ups.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     (tmp_path / "crowded").mkdir()
     app = make_app(tmp_path / "crowded", geodata=geodata_copy)

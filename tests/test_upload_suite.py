@@ -208,7 +208,8 @@ def test_bodies_over_the_cap_are_refused_before_they_are_read(site, planner_app,
     anonymous = client.post(URL, data={"file": (io.BytesIO(bytes(200_000)), "a.gpkg")}, content_type="multipart/form-data")
     TRIED["boundary form"] += 1
     FAILED["boundary form"] += anonymous.status_code >= 500
-    assert anonymous.status_code == 401, "nothing large from anyone not signed in"
+    # Within the app-wide cap (MAX_CONTENT_LENGTH) the CSRF check may refuse first (400); above it, 413 unread.
+    assert anonymous.status_code in (400, 401), "nothing from anyone not signed in"
     site.unchanged()
 
 

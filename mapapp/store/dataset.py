@@ -7,7 +7,7 @@ from ..geo import shapes as geo
 from ..domain import vocab
 from ..core.errors import DataError
 from .promise_files import load_follow_ups, load_promise, check_reports
-from .records import Record, read_yaml, unique
+from .records import Record, read_records, read_yaml, unique
 
 @dataclass
 class Dataset:
@@ -48,12 +48,8 @@ def load(data_dir: Path, extra: bool = False) -> Dataset:
 
 
 def _load_places(path: Path, areas: dict) -> list[dict]:
-    raw = read_yaml(path, path.name) if path.exists() else []
-    if not isinstance(raw, list):
-        raise DataError(path.name, "file", "", "expected a list of places")
     out = []
-    for i, item in enumerate(raw or []):
-        rec = Record(item, path.name, f"place {i + 1}")
+    for rec in read_records(path, "place", optional=True):
         area = rec.get("area")
         if area not in areas:
             rec.fail("area", f"unknown area '{area}'")
@@ -138,12 +134,8 @@ def _est(facts: Record) -> dict:
 
 
 def _load_camera_sites(path: Path, area_slugs: set, commitments: dict) -> list[dict]:
-    raw = read_yaml(path, path.name) or []
-    if not isinstance(raw, list):
-        raise DataError(path.name, "file", "", "expected a list of camera sites")
     out = []
-    for i, item in enumerate(raw):
-        rec = Record(item, path.name, f"camera site {i + 1}")
+    for rec in read_records(path, "camera site"):
         precision = rec.get("precision", choices=vocab.PRECISIONS)
         point = None
         if precision in ("site", "approximate"):

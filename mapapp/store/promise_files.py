@@ -4,7 +4,7 @@ from pathlib import Path
 
 from ..core.errors import DataError
 from ..domain import vocab
-from .records import Record, read_yaml, span_dict, unique
+from .records import Record, read_records, read_yaml, span_dict, unique
 
 # Cadences a data file may state beyond the app's own (vocab.CADENCES): "unspecified" = the source
 # promises feedback without a rhythm; "unknown" = the stored source text does not give the rule.
@@ -207,12 +207,9 @@ def _report(rec: Record) -> dict:
 
 
 def load_follow_ups(path: Path, commitments: dict) -> list[dict]:
-    raw = read_yaml(path, path.name) or []
-    if not isinstance(raw, list):
-        raise DataError(path.name, "file", "", "expected a list of follow-ups")
     out = []
-    for i, item in enumerate(raw):
-        rec = Record(item, path.name, f"follow-up {i + 1}")
+    for rec in read_records(path, "follow-up"):
+        item = rec.data
         key = rec.get("commitment")
         if key not in commitments:
             rec.fail("commitment", f"unknown commitment '{key}' (use promise-slug/commitment-slug)")

@@ -103,6 +103,14 @@ def read_yaml(path: Path, label: str):
         raise DataError(label, "file", "", f"not readable as YAML ({problem})") from None
 
 
+def read_records(path: Path, noun: str, optional: bool = False) -> list[Record]:
+    """A YAML file holding a list, one Record per item named "<noun> <n>" (an absent optional file is empty)."""
+    raw = (read_yaml(path, path.name) if path.exists() or not optional else None) or []
+    if not isinstance(raw, list):
+        raise DataError(path.name, "file", "", f"expected a list of {noun}s")
+    return [Record(item, path.name, f"{noun} {i + 1}") for i, item in enumerate(raw)]
+
+
 def unique(values, file, kind):
     seen = set()
     for v in values:
