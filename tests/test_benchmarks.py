@@ -62,3 +62,12 @@ def test_memory_is_met_only_when_every_cache_is_bounded_in_bytes():
     counted = {**by_bytes, "old": {"size": 40, "bound": None, "setting": None}}
     row = report.memory_rows(mem(counted))[0]
     assert row[-1] == "**not met**" and "bounded by count" in row[2]
+
+
+def test_worker_caches_are_read_compressed_or_not(monkeypatch):
+    import gzip
+    import json
+    answers = iter([(200, {"Content-Encoding": "gzip"}, gzip.compress(json.dumps({"pid": 1, "caches": {}}).encode())),
+                    (200, {}, json.dumps({"pid": 2, "caches": {}}).encode())])
+    monkeypatch.setattr(workers, "fetch", lambda url, headers=None: next(answers))
+    assert set(workers._caches("http://127.0.0.1:1", [1, 2])) == {1, 2}
