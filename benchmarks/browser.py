@@ -69,7 +69,7 @@ def plain_page(app) -> str:
     with app.test_request_context("/"):
         session = get_session()
         names = area_store.area_names(session)
-        boxes = {slug: box for slug, (_point, box) in area_store.shape_facts(session).items()}
+        boxes = area_store.area_boxes(session)
         features = [{"type": "Feature", "id": slug, "geometry": json.loads(text),
                      "properties": {"slug": slug, "name": names[slug]["name"], "bbox": boxes[slug]}}
                     for slug, text in area_store.geometry_texts(session).items()]

@@ -24,8 +24,8 @@ from .common import children, fetch, free_port, memory
 from .sizes import env as app_env
 
 # Which setting bounds each of the app's caches (core/settings.py).
-CACHE_SETTINGS = {"worlds": "WORLD_CACHE_SIZE", "maps": "MAP_CACHE_SIZE", "pages": "PAGE_CACHE_BYTES",
-                  "answers": "ANSWER_CACHE_BYTES", "background": "BACKGROUND_CACHE_BYTES"}
+CACHE_SETTINGS = {"worlds": "WORLD_CACHE_BYTES", "maps": "MAP_CACHE_BYTES", "shapes": "SHAPE_CACHE_BYTES",
+                  "pages": "PAGE_CACHE_BYTES", "background": "BACKGROUND_CACHE_BYTES"}
 
 
 def bench_app():

@@ -1,4 +1,5 @@
 """What two gunicorn workers do together: 304 on reloads from either worker, and memory after many URLs."""
+import gzip
 import json
 import math
 import random
@@ -79,8 +80,9 @@ def _caches(base: str, workers: list[int]) -> dict:
     """Each worker's caches (GET /bench/caches on new connections until every worker has answered)."""
     seen = {}
     for _ in range(200):
-        _s, _h, body = fetch(base + "/bench/caches")
-        answer = json.loads(body)
+        _s, headers, body = fetch(base + "/bench/caches")
+        # Compressed like any answer of the app once it is large enough (every worker's caches listed).
+        answer = json.loads(gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body)
         seen[answer["pid"]] = answer
         if set(workers) <= set(seen):
             break

@@ -28,13 +28,15 @@ def test_unknown_sizes_are_refused():
 def test_cost_per_area_and_its_flatness():
     sized = {"1×": _size(7, 0.1), "10×": _size(77, 0.17), "100×": _size(707, 0.8), "national": _size(3370, 3.5)}
     costs = report.cost_per_area(sized)
-    assert costs["10×"]["marginal"] == pytest.approx(0.001)
+    assert costs["10×"]["marginal"] == pytest.approx(0.001)  # (0.17 − 0.1) s ÷ (77 − 7) areas
+    assert costs["national"]["marginal"] == pytest.approx((3.5 - 0.8) / (3370 - 707))  # from the size before
+    assert costs["national"]["from"] == "100×" and costs["1×"]["marginal"] is None
     assert costs["national"]["per_area"] == pytest.approx(3.5 / 3370)
     worst, ok = report.flatness(costs)
     # Cold ÷ areas falls by 53 % from 10× to national (the fixed cost spread thinner): not flat as written …
     assert worst == pytest.approx(1 - (3.5 / 3370) / (0.17 / 77)) and ok is False
     worst, ok = report.flatness(costs, "marginal")  # … while each added area costs about the same
-    assert ok is True
+    assert worst == pytest.approx(abs(((3.5 - 0.8) / (3370 - 707)) / 0.001 - 1)) and ok is True
 
 
 def test_the_table_marks_goals_met_and_missed():
@@ -47,3 +49,25 @@ def test_the_table_marks_goals_met_and_missed():
     assert "**not met**" in cold and "25.0×" in cold  # 2.5 s: over 2 s and over 20× the 1× figure
     assert "**met**" in next(v for k, v in rows.items() if k.startswith("warm `/`"))
     assert "70 %" in rows["throughput, map page `/`"] and "**met**" in rows["throughput, map page `/`"]
+
+
+def test_memory_is_met_only_when_every_cache_is_bounded_in_bytes():
+    def mem(caches):
+        return {"n": 2000, "before": {1: {"VmRSS": 100 << 20}}, "after": {1: {"VmRSS": 160 << 20, "VmHWM": 170 << 20}},
+                "caches": {"1": {"caches": caches}}}
+    by_bytes = {"maps": {"size": 10 << 20, "bound": 48 << 20, "setting": "MAP_CACHE_BYTES"},
+                "compressed": {"size": 1 << 20, "bound": 32 << 20, "setting": "COMPRESS_CACHE_BYTES"}}
+    row = report.memory_rows(mem(by_bytes))[0]
+    assert row[-1] == "**met**" and "hold 11 MB of the 80 MB" in row[2] and row[3] == "+60 MB"
+    counted = {**by_bytes, "old": {"size": 40, "bound": None, "setting": None}}
+    row = report.memory_rows(mem(counted))[0]
+    assert row[-1] == "**not met**" and "bounded by count" in row[2]
+
+
+def test_worker_caches_are_read_compressed_or_not(monkeypatch):
+    import gzip
+    import json
+    answers = iter([(200, {"Content-Encoding": "gzip"}, gzip.compress(json.dumps({"pid": 1, "caches": {}}).encode())),
+                    (200, {}, json.dumps({"pid": 2, "caches": {}}).encode())])
+    monkeypatch.setattr(workers, "fetch", lambda url, headers=None: next(answers))
+    assert set(workers._caches("http://127.0.0.1:1", [1, 2])) == {1, 2}

@@ -79,7 +79,7 @@ def test_unknown_is_a_404_page(client, url):
 
 
 def test_rendered_map_is_reused_until_the_data_changes(app, client):
-    cache = app_cache(app, "maps", "MAP_CACHE_SIZE")
+    cache = app_cache(app, "maps", "MAP_CACHE_BYTES", by_bytes=True)
     before = cache.misses
     client.get("/")
     misses = cache.misses

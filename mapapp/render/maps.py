@@ -7,6 +7,7 @@ from jinja2 import Template
 from markupsafe import escape
 
 from ..domain import vocab
+from .assets import asset_url
 
 LEAFLET_JS = [("leaflet", "/static/vendor/leaflet/leaflet.js")]
 LEAFLET_CSS = [("leaflet_css", "/static/vendor/leaflet/leaflet.css")]
@@ -32,9 +33,15 @@ def _bare(features: list[dict], keep=("slug",)) -> dict:
     return {"type": "FeatureCollection", "features": out}
 
 
+# What the page script reads of an EST or lägesbild outline (the full properties are the areas layer's).
+PAGE_KEYS = {"est": ("slug", "name"), "lagesbild": ("slug", "name", "lagesbild")}
+
+
 def page_data(layers: dict[str, list[dict]]) -> dict:
-    """Per layer, slug → full properties, for the page's JSON block."""
-    return {key: {f["properties"]["slug"]: f["properties"] for f in features} for key, features in layers.items()}
+    """Per layer, slug → the properties the page script reads, for the page's JSON block."""
+    def props(key, f):
+        return {k: f["properties"].get(k) for k in PAGE_KEYS[key]} if key in PAGE_KEYS else f["properties"]
+    return {key: {f["properties"]["slug"]: props(key, f) for f in features} for key, features in layers.items()}
 
 
 class _Wiring(MacroElement):
@@ -79,7 +86,11 @@ def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_pre
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr=attribution_html(tile_attribution or "Kartbakgrund"),
                          name="Bakgrundskarta", control=False).add_to(m)
-    m.fit_bounds(bounds or SWEDEN_BOUNDS)
+    # Framed without animation: an animated first fit is carried out a frame later, after the page script has
+    # applied a shared link's view (#zoom/lat/lon), and would undo it; the first frame is the framed map, too.
+    fit = folium.FitBounds(bounds or SWEDEN_BOUNDS)
+    fit.options["animate"] = False
+    m.add_child(fit)
     return m
 
 
@@ -138,7 +149,9 @@ def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbi
                                        "category": f["properties"]["lagesbild"]["category"]}} for f in lagesbild]
     lb_layer = folium.GeoJson(_bare(categories, ("slug", "category")), name="lagesbild",
                               style_function=_lagesbild_style, control=False).add_to(lb_group)
-    control = folium.LayerControl(collapsed=False, position="topright").add_to(m)  # the script folds it on phones
+    # Made folded: an open list measures the page while it loads (a forced layout that delayed a phone's first
+    # frame by a quarter of a second); the page script opens it on a wide screen once the map is drawn.
+    control = folium.LayerControl(collapsed=True, position="topright").add_to(m)
     layers = {"areas": area_layer, "camera": camera_layer, "est": est_layer, "lagesbild": lb_layer}
     _Wiring({k: v for k, v in layers.items() if v is not None},
             {"attributions": [str(escape(a)) for a in attributions], "remote": remote,
@@ -258,17 +271,16 @@ def presenter_map(areas: list[dict], tile_url=None, tile_attribution="", attribu
     return m
 
 
-from folium.elements import JSCSSMixin  # noqa: E402 (the background layer's addition, kept together)
-
-
-class _BackgroundLayer(JSCSSMixin):
-    """Hands the map to static/js/background.js, which fetches the national background layer (SCB RegSO)
-    from /api/background.geojson by bounding box as the map moves. No area data passes through Folium:
-    the options are constants, and names reach the page as tooltip text made by the script."""
+class _BackgroundLayer(MacroElement):
+    """Hands the map to the page script, which lists the national background layer (SCB RegSO) in the layer
+    control and loads static/js/background.js only when the layer is shown (it then fetches the areas from
+    /api/background.geojson by bounding box as the map moves), so a map that does not show it never waits
+    for it. No area data passes through Folium: the options are constants, and names reach the page as
+    tooltip text made by the script."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        window.LofteskartanBackground && window.LofteskartanBackground.attach({
+        window.Lofteskartan && window.Lofteskartan.background({
             map: {{ this._parent.get_name() }},
             control: {{ this.control.get_name() if this.control else "null" }},
             options: {{ this.options|tojson }}
@@ -276,10 +288,9 @@ class _BackgroundLayer(JSCSSMixin):
         {% endmacro %}
     """)
 
-    def __init__(self, options: dict, control, static_prefix: str = ""):
+    def __init__(self, options: dict, control):
         super().__init__()
         self._name = "BackgroundLayer"
-        self.default_js = [("lofteskartan_background", static_prefix + "/static/js/background.js")]
         self.options, self.control = options, control  # named at render time, after the ids are made stable
 
 
@@ -288,6 +299,6 @@ def add_background(m: folium.Map, static_prefix: str = "", min_zoom: int = 4, sh
 
     Must be added after the LayerControl, whose variable the script uses."""
     control = next((c for c in m._children.values() if isinstance(c, folium.LayerControl)), None)
-    _BackgroundLayer({"url": static_prefix + "/api/background.geojson", "minZoom": min_zoom, "show": show},
-                     control, static_prefix).add_to(m)
+    _BackgroundLayer({"url": static_prefix + "/api/background.geojson", "minZoom": min_zoom, "show": show,
+                      "script": static_prefix + asset_url("/static/js/background.js")}, control).add_to(m)
     return m

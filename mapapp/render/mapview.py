@@ -23,7 +23,7 @@ def _tiles():
 
 def _cached(session, key, build):
     locale = str(get_locale() or "sv")  # layer names and attributions are translated
-    return app_cache(current_app, "maps", "MAP_CACHE_SIZE").get_or_build((current_version(session), _tiles(), locale, *key), build)
+    return app_cache(current_app, "maps", "MAP_CACHE_BYTES", by_bytes=True).get_or_build((current_version(session), _tiles(), locale, *key), build)
 
 
 def _layer_names() -> dict:

@@ -15,8 +15,8 @@ def key(session, today, year: int | None = None) -> tuple:
 
 def get(session, today, year: int | None = None) -> world_store.World:
     key = (current_version(session), today, year)
-    return app_cache(current_app, "worlds", "WORLD_CACHE_SIZE").get_or_build(
-        key, lambda: world_store.build(session, today, year))
+    return app_cache(current_app, "worlds", "WORLD_CACHE_BYTES", by_bytes=True).get_or_build(
+        key, lambda: world_store.build(session, today, year, current_app.config["WORLD_DETAIL_BYTES"]))
 
 
 def promise(session, today, slug: str, year: int | None = None) -> dict:

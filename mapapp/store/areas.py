@@ -1,7 +1,7 @@
 """Areas with their promises, lägesbild, EST and camera sites, as plain dicts read from a World."""
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from ..core.errors import NotFound
@@ -116,19 +116,30 @@ def area_geometries(session: Session) -> dict[str, dict]:
     return {slug: json.loads(text) for slug, text in geometry_texts(session).items()}
 
 
-def shape_facts(session: Session) -> dict[str, tuple[list, list]]:
-    """Slug → (label point, bounding box) for every area, as stored beside its geometry."""
-    return {r.slug: (r.label_point, r.bbox) for r in session.execute(select(Area.slug, Area.label_point, Area.bbox))}
+def shape_rows(session: Session, slugs) -> dict[str, tuple]:
+    """Slug → (label point, bounding box, geometry text as stored) of the given areas, in few queries."""
+    slugs = list(slugs)
+    out = {}
+    for i in range(0, len(slugs), _IN_CHUNK):
+        query = select(Area.slug, Area.label_point, Area.bbox, Area.geometry).where(Area.slug.in_(slugs[i:i + _IN_CHUNK]))
+        out.update((r[0], (r[1], r[2], r[3])) for r in session.execute(query))
+    return out
 
 
-def geometry_loader(session: Session):
-    """A function that reads every area's geometry text later, in a session of its own (maybe another request)."""
-    engine = session.get_bind()
+_IN_CHUNK = 500  # slugs per IN (…): far below every database's limit on bound parameters
 
-    def load() -> dict[str, str]:
-        with Session(engine) as own:
-            return geometry_texts(own)
-    return load
+
+def area_boxes(session: Session) -> dict[str, list[float]]:
+    """Slug → bounding box [minLon, minLat, maxLon, maxLat] of every area, as stored beside its geometry."""
+    return {r[0]: r[1] for r in session.execute(select(Area.slug, Area.bbox))}
+
+
+def municipality_boxes(session: Session) -> dict[str, list[float]]:
+    """Municipality code → the box around its areas, aggregated by the database (no area's box read here)."""
+    corners = [func.min(Area.bbox[0].as_float()), func.min(Area.bbox[1].as_float()),
+               func.max(Area.bbox[2].as_float()), func.max(Area.bbox[3].as_float())]
+    rows = session.execute(select(Area.municipality_code, *corners).group_by(Area.municipality_code))
+    return {r[0]: list(r[1:]) for r in rows if None not in r[1:]}
 
 
 def geometry_texts(session: Session) -> dict[str, str]:

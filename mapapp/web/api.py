@@ -1,15 +1,14 @@
 """The JSON API: GeoJSON (RFC 7946) for areas and camera sites, JSON for the rest, point look-up."""
-import hashlib
 import json
 
 from flask import Blueprint, current_app, jsonify, request
-from flask_babel import get_locale
 
 from ..geo import shapes as geo
 from ..render import mapdata, shapes
 from ..core.clock import today
 from ..store.db import get_session
 from ..core.errors import MapappError
+from ..http.pagecache import cached_page
 from ..store import areas as area_store
 from ..store import world as world_store
 from ..render import world as worlds
@@ -46,29 +45,27 @@ def index():
 
 
 @bp.route("/areas.geojson")
+@cached_page
 def areas():
     """Every area (or a municipality's) as GeoJSON; with bbox and zoom, those in view, simplified for the zoom.
 
-    The answer is made once per data version and query and sent as ready bytes with an ETag."""
+    The answer is made once per data version and query, then reused whole as a page is (one read of the data
+    version per request), with the ETag of its bytes."""
     params = map_params(request.args)
     bbox, zoom = request.args.get("bbox"), request.args.get("zoom")
     if (bbox is None) != (zoom is None):
         raise MapappError("bbox and zoom go together: bbox=minLon,minLat,maxLon,maxLat&zoom=0…22")
     if bbox is not None:
         bbox, zoom = parse_bbox(bbox), int_arg("zoom", 0, 22, required=True)
-    session, day = get_session(), today()
-    body = mapdata.area_collection(session, day, params["year"], params["kommun"], bbox, zoom)
-    response = current_app.response_class(body, mimetype="application/json")
-    response.set_etag(hashlib.sha1(repr((worlds.key(session, day, params["year"]), request.full_path,
-                                         str(get_locale()))).encode()).hexdigest())
-    return response
+    body = mapdata.area_collection(get_session(), today(), params["year"], params["kommun"], bbox, zoom)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.route("/areas/<slug:slug>.geojson")
 def area_feature(slug):
     session = get_session()
     detail = pages.area_data(session, today(), slug)
-    geometry = json.loads(shapes.get(session).geometry[slug])
+    geometry = json.loads(shapes.of(session, [slug])[slug].geometry)
     return jsonify({"type": "Feature", "id": slug, "properties": detail, "geometry": geometry})
 
 
@@ -144,4 +141,5 @@ def _area_index(session) -> geo.AreaIndex:
     """The spatial index over all areas, rebuilt only when the data version changes."""
     def build():
         return geo.AreaIndex.from_geojson_texts(area_store.geometry_texts(session))
-    return app_cache(current_app, "maps", "MAP_CACHE_SIZE").get_or_build(("area-index", current_version(session)), build)
+    return app_cache(current_app, "maps", "MAP_CACHE_BYTES", by_bytes=True).get_or_build(
+        ("area-index", current_version(session)), build)

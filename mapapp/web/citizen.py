@@ -27,7 +27,7 @@ def _candidates(session) -> list[dict]:
                   "area_count": covered.get(m["code"], {}).get("area_count", 0)}
                  for m in all_municipalities()]
         return place_store.search_candidates(session) + towns
-    return app_cache(current_app, "maps", "MAP_CACHE_SIZE").get_or_build(
+    return app_cache(current_app, "maps", "MAP_CACHE_BYTES", by_bytes=True).get_or_build(
         ("search-candidates", worlds.key(session, today())), build)
 
 

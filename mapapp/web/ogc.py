@@ -108,7 +108,7 @@ def _features(layer: opendata.Layer) -> list[dict]:
     """The layer's features, built once per data version and day (every OGC request reads them)."""
     session, day = get_session(), today()
     key = ("ogc", layer.name, version_of(get_engine()), day)
-    return app_cache(current_app, "maps", "MAP_CACHE_SIZE").get_or_build(key, lambda: layer.build(session, day))
+    return app_cache(current_app, "maps", "MAP_CACHE_BYTES", by_bytes=True).get_or_build(key, lambda: layer.build(session, day))
 
 
 def _temporal(layer, features) -> dict | None:

@@ -2,7 +2,9 @@
    The areas in view are fetched from this site (/api/background.geojson, same origin, so it works
    offline) whenever the map stops moving, simplified on the server for the zoom. They are drawn on
    one canvas in a pane below the promise areas; names become tooltip text through textContent,
-   never HTML. Below options.minZoom nothing is drawn or fetched. */
+   never HTML. Below options.minZoom nothing is drawn or fetched. The page script (lofteskartan.js) lists
+   the layer and loads this file only when the layer is shown, handing over the group it listed (the
+   layer's label lives there). */
 (function () {
   "use strict";
 
@@ -15,7 +17,6 @@
     {min: 11, max: 99, cell: 0.25, weight: 1}
   ];
   var PANE = "lofteskartanBackground";
-  var LABEL = {sv: "Statistikområden (SCB RegSO)", en: "Statistical areas (SCB RegSO)"};
 
   function bandOf(zoom) {
     for (var i = 0; i < BANDS.length; i += 1) {
@@ -60,8 +61,7 @@
     var renderer = L.canvas({pane: PANE, padding: 0.2});
     /* Off unless asked for (?layers=…,regso or the layer control): a phone should not fetch and draw
        thousands of statistical areas before the promise areas it came for. */
-    var group = L.layerGroup([], {pane: PANE});
-    if (options.show) { group.addTo(map); }
+    var group = cfg.group;  /* listed in the layer control by the page script, on the map when shown */
     var shown = null;  /* {band, box} of what is drawn */
     var pending = null, pendingUrl = null, attributed = false;
 
@@ -123,14 +123,8 @@
         });
     }
 
-    if (cfg.control && cfg.control.addOverlay) {
-      var lang = (document.documentElement.lang || "sv").slice(0, 2);
-      cfg.control.addOverlay(group, escapeText(LABEL[lang] || LABEL.sv));
-    }
     map.on("moveend zoomend overlayadd overlayremove", update);
-    /* The framing zoom ends in a moveend, which draws; this covers a map that starts where it stays,
-       without competing with that first animation. */
-    setTimeout(function () { if (!shown && !pending) { update(); } }, 400);
+    update();  /* loaded when the layer was shown: draw what is in view now */
     window.LofteskartanBackground.layer = group;
   }
 

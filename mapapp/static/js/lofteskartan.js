@@ -195,11 +195,24 @@
     return box;
   }
 
+  /* After the first frame that shows the map: work only a pointer, a keyboard or a screen reader needs
+     (labels, tooltips, popups, focus) waits for it, so a phone draws the polygons first. */
+  function afterPaint(fn) {
+    var done = false;
+    function run() { if (!done) { done = true; fn(); } }
+    if (window.requestAnimationFrame && !document.hidden) {
+      requestAnimationFrame(function () { setTimeout(run, 0); });  /* the frame's callbacks run before its paint */
+    }
+    setTimeout(run, 1500);  /* a hidden tab has no frames */
+  }
+
   function wire(cfg) {
     var S = json("map-strings"), F = json("map-features");
     function propsOf(key, layer) { return (F[key] || {})[layer.feature.id] || layer.feature.properties; }
-    var map = cfg.map;
+    var map = cfg.map, main = !cfg.options.small && !!(cfg.layers.areas || cfg.options.remote);
     window.lofteskartanMap = map;
+    /* A shared link's view first, so the first frame (and a national map's first fetch) is the one linked. */
+    if (main) { viewFromUrl(map); }
     (cfg.options.attributions || []).forEach(function (a) { map.attributionControl.addAttribution(a); });
     var byslug = {}, labels = L.layerGroup().addTo(map);
     function bindArea(layer, props) {
@@ -220,42 +233,46 @@
         });
       }
     }
-    if (cfg.layers.areas) {
-      cfg.layers.areas.eachLayer(function (layer) { bindArea(layer, propsOf("areas", layer)); });
-    }
     if (cfg.options.remote) {
       remoteAreas(map, window[(cfg.options.groups || {}).areas], cfg.options, F.municipalities || [], labels,
                   bindArea, function () { Object.keys(byslug).forEach(function (k) { delete byslug[k]; }); });
     }
-    if (cfg.layers.camera) {
-      cfg.layers.camera.eachLayer(function (layer) {
-        var props = propsOf("camera", layer);
-        layer.bindTooltip(el("span", {text: cameraText(props, S)}), {sticky: true});
-        layer.bindPopup(cameraPopup(props, S));
+    foldLayerList(map, cfg.control, S);
+    afterPaint(function () {
+      if (cfg.layers.areas) {
+        cfg.layers.areas.eachLayer(function (layer) { bindArea(layer, propsOf("areas", layer)); });
+        window.Lofteskartan.afterLoad();  /* a place found before the areas were bound (locate.js) opens now */
+      }
+      if (cfg.layers.camera) {
+        cfg.layers.camera.eachLayer(function (layer) {
+          var props = propsOf("camera", layer);
+          layer.bindTooltip(el("span", {text: cameraText(props, S)}), {sticky: true});
+          layer.bindPopup(function () { return cameraPopup(props, S); });
+        });
+      }
+      ["est", "lagesbild"].forEach(function (key) {
+        if (!cfg.layers[key]) { return; }
+        cfg.layers[key].eachLayer(function (layer) {
+          var props = propsOf(key, layer);
+          var text = key === "est" ? props.name + " – " + (S.est || "EST")
+                                   : props.name + " – " + ((props.lagesbild || {}).category_label || "") + " (" + ((props.lagesbild || {}).year || "") + ")";
+          layer.bindTooltip(el("span", {text: text}), {sticky: true});
+        });
       });
-    }
-    ["est", "lagesbild"].forEach(function (key) {
-      if (!cfg.layers[key]) { return; }
-      cfg.layers[key].eachLayer(function (layer) {
-        var props = propsOf(key, layer);
-        var text = key === "est" ? props.name + " – " + (S.est || "EST")
-                                 : props.name + " – " + ((props.lagesbild || {}).category_label || "") + " (" + ((props.lagesbild || {}).year || "") + ")";
-        layer.bindTooltip(el("span", {text: text}), {sticky: true});
+      document.querySelectorAll("[data-open-area]").forEach(function (button) {
+        button.addEventListener("click", function () {
+          var layer = byslug[button.getAttribute("data-open-area")];
+          if (layer) { showArea(layer, S); }
+        });
       });
+      if (main) {
+        if (!cfg.options.remote) { addOverviewDots(map, cfg.layers.areas, S); }
+        map.on("click", function (e) {
+          if (window.LofteskartanLocate) { window.LofteskartanLocate.lookup(e.latlng.lng, e.latlng.lat); }
+        });
+        keepViewInUrl(map, cfg.options.groups || {});
+      }
     });
-    document.querySelectorAll("[data-open-area]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var layer = byslug[button.getAttribute("data-open-area")];
-        if (layer) { showArea(layer, S); }
-      });
-    });
-    if (cfg.layers.areas && !cfg.options.small) {
-      if (!cfg.options.remote) { addOverviewDots(map, cfg.layers.areas, S); }
-      map.on("click", function (e) {
-        if (window.LofteskartanLocate) { window.LofteskartanLocate.lookup(e.latlng.lng, e.latlng.lat); }
-      });
-      keepViewInUrl(map, cfg.options.groups || {});
-    }
     window.Lofteskartan.layers = byslug;
     window.Lofteskartan.focusPoint = function (lon, lat, slug) {
       markPoint(map, lon, lat);
@@ -267,18 +284,23 @@
       if (pendingFocus && byslug[pendingFocus]) { showArea(byslug[pendingFocus], S, false); pendingFocus = null; }
     };
     document.addEventListener("keydown", function (e) { if (e.key === "Escape") { closePanel(); } });
-    var control = cfg.control;
-    if (control && control.getContainer) {
-      var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
-      if (toggle) { toggle.title = S.map_layers || toggle.title; toggle.setAttribute("aria-label", toggle.title); }
-      if (window.matchMedia("(max-width: 800px)").matches) {
-        /* On a phone the open list would cover the map: folded, opened by its button, closed by a tap on the
-           map; marked collapsed so that layers added later (remote areas, background) do not open it again. */
-        control.options.collapsed = true;
-        control.collapse();
-        map.on("click", control.collapse, control);
-      }
-    }
+  }
+
+  /* The layer list arrives folded (opening it while the page loads would measure the whole page). On a phone it
+     stays folded: opened by its button, closed by a tap on the map, and layers added later (remote areas,
+     background) do not open it again. On a wide screen it is opened once the map is drawn, and stays open. */
+  function foldLayerList(map, control, S) {
+    if (!control || !control.getContainer) { return; }
+    var container = control.getContainer();
+    var toggle = container.querySelector(".leaflet-control-layers-toggle");
+    if (toggle) { toggle.title = S.map_layers || toggle.title; toggle.setAttribute("aria-label", toggle.title); }
+    if (window.matchMedia("(max-width: 800px)").matches) { return; }
+    afterPaint(function () {
+      control.options.collapsed = false;
+      L.DomEvent.off(container, {mouseenter: control._expandSafely, mouseleave: control.collapse}, control);
+      map.off("click", control.collapse, control);
+      control.expand();
+    });
   }
 
   var pendingFocus = null;
@@ -321,8 +343,11 @@
         if (!data || url !== requested) { return; }
         layer.clearLayers(); labels.clearLayers(); reset();
         layer.addData(data);
-        layer.eachLayer(function (l) { bind(l, l.feature.properties); });
-        if (window.Lofteskartan.afterLoad) { window.Lofteskartan.afterLoad(); }
+        afterPaint(function () {
+          if (url !== requested) { return; }  /* the map moved on: those layers are gone */
+          layer.eachLayer(function (l) { bind(l, l.feature.properties); });
+          if (window.Lofteskartan.afterLoad) { window.Lofteskartan.afterLoad(); }
+        });
       });
     }
     map.on("moveend", update);
@@ -357,12 +382,18 @@
     update();
   }
 
-  /* The map view (centre, zoom, layers) lives in the URL, so a link shows what its sender saw. */
-  function keepViewInUrl(map, groups) {
+  /* The map view (centre, zoom, layers) lives in the URL, so a link shows what its sender saw: read at once
+     (inline areas or a national map alike), written back as the map moves. */
+  function viewFromUrl(map) {
     var match = /^#(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
     if (match) { map.setView([parseFloat(match[2]), parseFloat(match[3])], parseInt(match[1], 10), {animate: false}); }
+  }
+
+  function keepViewInUrl(map, groups) {
     function layersOn() {
-      return Object.keys(groups).filter(function (k) { return window[groups[k]] && map.hasLayer(window[groups[k]]); });
+      var on = Object.keys(groups).filter(function (k) { return window[groups[k]] && map.hasLayer(window[groups[k]]); });
+      var regso = window.Lofteskartan.backgroundLayer;  /* listed by background() below, under the server's name */
+      return regso && map.hasLayer(regso) ? on.concat(["regso"]) : on;
     }
     function write() {
       var c = map.getCenter(), url = new URL(window.location.href);
@@ -373,5 +404,40 @@
     map.on("moveend overlayadd overlayremove", write);
   }
 
-  window.Lofteskartan = {wire: wire, fillPanel: fillPanel};
+  /* The national background layer (static/js/background.js): listed in the layer control at once, its
+     script loaded only when the layer is shown (asked for in the URL, or switched on), so a map that does not
+     show it never waits for it. */
+  var BACKGROUND_LABEL = {sv: "Statistikområden (SCB RegSO)", en: "Statistical areas (SCB RegSO)"};
+
+  function background(cfg) {
+    var map = cfg.map, options = cfg.options || {}, group = L.layerGroup(), requested = false;
+    window.Lofteskartan.backgroundLayer = group;
+    function load() {
+      if (requested) { return; }
+      requested = true;
+      map.off("overlayadd", onAdd);
+      var script = document.createElement("script");
+      script.src = options.script;
+      script.onload = function () {
+        window.LofteskartanBackground.attach({map: map, control: cfg.control, group: group, options: options});
+      };
+      script.onerror = function () {  /* optional: the promise map works without it */
+        map.getContainer().setAttribute("data-background-state", "error");
+      };
+      document.head.appendChild(script);
+    }
+    function onAdd(e) { if (e.layer === group) { load(); } }
+    if (cfg.control && cfg.control.addOverlay) {
+      var label = BACKGROUND_LABEL[(document.documentElement.lang || "sv").slice(0, 2)] || BACKGROUND_LABEL.sv;
+      cfg.control.addOverlay(group, el("span", {text: label}).outerHTML);
+    }
+    if (options.show) {
+      group.addTo(map);
+      load();
+    } else {
+      map.on("overlayadd", onAdd);
+    }
+  }
+
+  window.Lofteskartan = {wire: wire, fillPanel: fillPanel, background: background};
 }());
