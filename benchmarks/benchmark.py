@@ -115,8 +115,7 @@ def header(results: dict, opts: dict) -> str:
                      f"`{results['load']['command']}`, {opts['load_rounds']} rounds A/B per endpoint, on 127.0.0.1.")
     if results.get("browser"):
         lines.append(f"Phone: Chromium at 390×844, CPU ÷{browser.CPU_SLOWDOWN}, 150 ms / 1.6 Mbit/s, empty cache, "
-                     f"{opts['browser_runs']} runs each; requests leaving 127.0.0.1: "
-                     f"{sum(r['outside'] for pages in results['browser'].values() for r in pages.values())}.")
+                     f"{opts['browser_runs']} runs each; {browser.outside_line(results['browser'])}.")
     return "\n".join(lines)
 
 

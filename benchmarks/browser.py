@@ -3,10 +3,12 @@
 It times when the map's polygons are drawn on the app's `/` and on a plain Folium page of the same
 polygons (folium.Map + folium.GeoJson with a name tooltip, Leaflet from the app's own static files) served
 by the same server. "Drawn": see DRAWN below and BENCHMARKS.md. Nothing leaves 127.0.0.1: other hosts
-do not resolve, and every request is counted.
+do not resolve, and every request tried elsewhere is counted per host.
 """
 import json
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .common import CITY_VIEW, median, say
 
@@ -139,9 +141,32 @@ def summarise(visits: list[dict]) -> dict:
     out = {k: median([v[k] / 1000 if k not in ("bytes", "polygons") else v[k] for v in ok]) if ok else None
            for k in keys}
     out.update(runs=len(visits), failed=[v["error"] for v in visits if "error" in v],
-               outside=sum(len(v["outside"]) for v in visits), fetched=ok[0]["fetched"] if ok else [],
+               outside=dict(Counter(urlsplit(u).hostname or u for v in visits for u in v["outside"])),
+               fetched=ok[0]["fetched"] if ok else [],
                all_drawn=[v["drawn"] / 1000 for v in ok])
     return out
+
+
+def tile_host() -> str:
+    """The host of the app's default TILE_URL: the benchmark's server runs without MAPAPP_ variables."""
+    from mapapp.core.settings import SETTINGS
+    return urlsplit(next(s.default for s in SETTINGS if s.key == "TILE_URL")).hostname or ""
+
+
+def outside_line(browser_results: dict) -> str:
+    """Requests Chromium tried to hosts other than 127.0.0.1, per host, saying which is the tile host."""
+    hosts = Counter()
+    for pages in browser_results.values():
+        for r in pages.values():
+            hosts.update(r["outside"])
+    if not hosts:
+        return "requests to hosts other than 127.0.0.1: 0"
+    tiles = tile_host()
+    per_host = ", ".join(f"{host} {n}" + (" (the configured tile host, TILE_URL)" if host == tiles else
+                                          " (NOT the tile host)")
+                         for host, n in hosts.most_common())
+    return (f"requests to hosts other than 127.0.0.1: {sum(hosts.values())}, all refused by Chromium's resolver rule "
+            f"(none left the machine): {per_host}")
 
 
 def pages_for(size_name: str, plain_path: str) -> list[tuple]:

@@ -71,3 +71,16 @@ def test_worker_caches_are_read_compressed_or_not(monkeypatch):
                     (200, {}, json.dumps({"pid": 2, "caches": {}}).encode())])
     monkeypatch.setattr(workers, "fetch", lambda url, headers=None: next(answers))
     assert set(workers._caches("http://127.0.0.1:1", [1, 2])) == {1, 2}
+
+
+def test_requests_to_other_hosts_are_counted_per_host_and_the_tile_host_is_named():
+    from benchmarks import browser
+    tiles = browser.tile_host()
+    visits = [{"error": "timeout", "outside": [f"https://{tiles}/12/2252/1203.png", f"https://{tiles}/1/0/0.png"]},
+              {"error": "timeout", "outside": ["https://elsewhere.example/x.js"]}]
+    summary = browser.summarise(visits)
+    assert summary["outside"] == {tiles: 2, "elsewhere.example": 1}
+    line = browser.outside_line({"1×": {"/": summary}, "national": {"/": browser.summarise([{"error": "timeout", "outside": []}])}})
+    assert line.startswith("requests to hosts other than 127.0.0.1: 3")
+    assert f"{tiles} 2 (the configured tile host, TILE_URL)" in line and "elsewhere.example 1 (NOT the tile host)" in line
+    assert browser.outside_line({"1×": {"/": browser.summarise([{"error": "timeout", "outside": []}])}}).endswith(": 0")

@@ -33,7 +33,14 @@ def cached_page(view):
         response = Response(body, status=status, mimetype=mimetype)
         response.set_etag(etag)
         return response
+    wrapper.page_cached = True  # read by is_cached_read
     return wrapper
+
+
+def is_cached_read() -> bool:
+    """A GET or HEAD of a view wrapped in cached_page (every rate limit in the app is on POSTs)."""
+    return request.method in ("GET", "HEAD") and getattr(
+        current_app.view_functions.get(request.endpoint), "page_cached", False)
 
 
 def _freeze(rv):

@@ -45,18 +45,31 @@ def page_data(layers: dict[str, list[dict]]) -> dict:
 
 
 class _Wiring(MacroElement):
-    """Hands the map and its layers to static/js/lofteskartan.js, which binds safe tooltips and the panel."""
+    """Hands the map and its layers to static/js/lofteskartan.js, which binds safe tooltips and the panel.
+
+    The page script is fetched only now, once the polygons are drawn (it would otherwise share a phone's
+    bandwidth with leaflet.js ahead of the first frame); the calls wait in a queue it empties when it runs."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        window.Lofteskartan && window.Lofteskartan.wire({
+        (window.LofteskartanQueue = window.LofteskartanQueue || []).push(["wire", {
             map: {{ this._parent.get_name() }},
             layers: { {% for key, layer in this.layers.items() %}{{ key|tojson }}: {{ layer.get_name() }},{% endfor %} },
             control: {{ this.control.get_name() if this.control else "null" }},
             options: {{ this.rendered_options()|tojson }}
-        });
+        }]);
+        if (!window.Lofteskartan && !document.getElementById("lofteskartan-script")) {
+            var lofteskartanScript = document.createElement("script");
+            lofteskartanScript.id = "lofteskartan-script";
+            lofteskartanScript.src = {{ this.script_url()|tojson }};
+            document.head.appendChild(lofteskartanScript);
+        }
         {% endmacro %}
     """)
+
+    @staticmethod
+    def script_url() -> str:
+        return asset_url("/static/js/lofteskartan.js")
 
     def __init__(self, layers: dict, options: dict, groups: dict | None = None, control=None):
         super().__init__()
@@ -280,11 +293,11 @@ class _BackgroundLayer(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        window.Lofteskartan && window.Lofteskartan.background({
+        (window.LofteskartanQueue = window.LofteskartanQueue || []).push(["background", {
             map: {{ this._parent.get_name() }},
             control: {{ this.control.get_name() if this.control else "null" }},
             options: {{ this.options|tojson }}
-        });
+        }]);
         {% endmacro %}
     """)
 

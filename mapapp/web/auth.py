@@ -10,6 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from ..http.pagecache import is_cached_read
 from ..store.db import get_session
 from ..core.errors import MapappError
 from .errors import wants_json
@@ -117,6 +118,8 @@ def init_app(app):
     limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"],
                       in_memory_fallback_enabled=True)
     app.extensions["mapapp_limiter"] = limiter
+    # Reads of reused pages skip the limiter's bookkeeping, as static files do: no limit applies to a GET.
+    limiter.request_filter(is_cached_read)
     app.register_blueprint(bp)
     app.view_functions["auth.login"] = limiter.limit(
         lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],

@@ -3,8 +3,9 @@
 (function () {
   "use strict";
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var node = document.getElementById("dialogue-cells"), map = window.lofteskartanMap;
+  /* Loaded deferred; the map is handed over when the page script (fetched after the map is drawn) runs. */
+  function draw(map) {
+    var node = document.getElementById("dialogue-cells");
     if (!node || !map || !window.L) { return; }
     var cells = JSON.parse(node.textContent);
     if (!cells.length) { return; }
@@ -17,5 +18,8 @@
         layer.bindTooltip(String(f.properties.count), {permanent: true, direction: "center", className: "cell-count"});
       }
     }).addTo(map);
-  });
+  }
+  if (window.lofteskartanMap) { draw(window.lofteskartanMap); } else {
+    document.addEventListener("lofteskartan:map", function (e) { draw(e.detail); }, {once: true});
+  }
 }());

@@ -211,6 +211,7 @@
     function propsOf(key, layer) { return (F[key] || {})[layer.feature.id] || layer.feature.properties; }
     var map = cfg.map, main = !cfg.options.small && !!(cfg.layers.areas || cfg.options.remote);
     window.lofteskartanMap = map;
+    document.dispatchEvent(new CustomEvent("lofteskartan:map", {detail: map}));  /* area_dialogue.js waits for it */
     /* A shared link's view first, so the first frame (and a national map's first fetch) is the one linked. */
     if (main) { viewFromUrl(map); }
     (cfg.options.attributions || []).forEach(function (a) { map.attributionControl.addAttribution(a); });
@@ -440,4 +441,9 @@
   }
 
   window.Lofteskartan = {wire: wire, fillPanel: fillPanel, background: background};
+  /* The map's script queued its calls before this file arrived (it is fetched once the map is drawn):
+     run them in order, and any later call at once. */
+  var queued = window.LofteskartanQueue || [];
+  window.LofteskartanQueue = {push: function (call) { window.Lofteskartan[call[0]](call[1]); }};
+  for (var i = 0; i < queued.length; i += 1) { window.LofteskartanQueue.push(queued[i]); }
 }());
