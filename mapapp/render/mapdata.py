@@ -39,7 +39,9 @@ def area_features(session, today, year=None, municipality=None, slugs=None) -> l
         shapes = area_shapes.of(session, [s["slug"] for s in summaries])
         return [{"type": "Feature", "id": s["slug"], "properties": _props(s, shapes[s["slug"]]),
                  "geometry": json.loads(shapes[s["slug"]].geometry)} for s in summaries]
-    key = ("area-features", worlds.key(session, today, year), municipality, tuple(slugs or ()), str(get_locale()))
+    # None is every area, [] is none: the key keeps them apart.
+    key = ("area-features", worlds.key(session, today, year), municipality,
+           None if slugs is None else tuple(slugs), str(get_locale()))
     return _maps().get_or_build(key, build)
 
 

@@ -1,4 +1,5 @@
 """Rendered maps for the pages, built once per data version and view, then reused."""
+import json
 import re
 
 from flask import current_app
@@ -144,10 +145,8 @@ def candidates(places: list[dict]) -> dict | None:
     planners only, and it changes with every choice); None when no place has a polygon."""
     features = []
     for p in places:
-        shape = shapes.from_geojson(p["geometry"])
-        point = shape.representative_point()
-        props = {"slug": p["slug"], "name": p["name"], "kind": p["kind"],
-                 "label_point": [round(point.x, 6), round(point.y, 6)], "bbox": [round(v, 6) for v in shape.bounds]}
+        label_point, bbox = shapes.shape_facts(json.dumps(p["geometry"]))
+        props = {"slug": p["slug"], "name": p["name"], "kind": p["kind"], "label_point": label_point, "bbox": bbox}
         features.append({"type": "Feature", "id": p["slug"], "properties": props, "geometry": p["geometry"]})
     if not features:
         return None

@@ -31,11 +31,10 @@ _SPLIT = {"municipality": ("code", "name"), "period": ("start", "end"), "point":
 
 def area_features(session, today) -> list[dict]:
     """The map's areas (as /api/areas.geojson) with each area's provenance: dataset, licence, attribution."""
-    features = mapdata.area_features(session, today)
     areas = worlds.get(session, today).areas
-    for f in features:
-        f["properties"]["provenance"] = areas[f["id"]]["provenance"]
-    return features
+    # The map's features are cached and shared: each gets a copy with the provenance added.
+    return [{**f, "properties": {**f["properties"], "provenance": areas[f["id"]]["provenance"]}}
+            for f in mapdata.area_features(session, today)]
 
 
 def camera_features(session, today=None) -> list[dict]:
@@ -43,17 +42,12 @@ def camera_features(session, today=None) -> list[dict]:
     return mapdata.camera_features(session, today)
 
 
-def _published(session, today) -> list[dict]:
-    """Every published promise in full, newest first (the same dicts as /api/promises/<slug>)."""
-    return [worlds.promise(session, today, slug) for slug in worlds.get(session, today).promises]
-
-
 def commitment_features(session, today) -> list[dict]:
     """One feature per commitment of a published promise, its geometry from the areas it reaches."""
     geometries = area_store.area_geometries(session)
     names = area_store.area_names(session)
     features, unions = [], {}  # many commitments share a set of areas: union each set once
-    for p in _published(session, today):
+    for p in worlds.all_promises(session, today):
         in_municipality = sorted(s for s, n in names.items() if n["municipality"]["code"] == p["municipality"]["code"])
         for c in p["commitments"]:
             slugs = in_municipality if c["whole_municipality"] else [a["slug"] for a in c["areas"]]
@@ -72,7 +66,7 @@ def commitment_features(session, today) -> list[dict]:
 def promise_rows(session, today) -> list[dict]:
     """Published promises as /api/promises/<slug> gives them, commitments named by key."""
     rows = []
-    for p in _published(session, today):
+    for p in worlds.all_promises(session, today):
         row = {k: v for k, v in p.items() if k != "commitments"}
         row["commitment_keys"] = [c["key"] for c in p["commitments"]]
         rows.append(plain(row))
@@ -82,7 +76,7 @@ def promise_rows(session, today) -> list[dict]:
 def follow_up_rows(session, today) -> list[dict]:
     """Every follow-up of a published promise (superseded ones too, flagged), oldest first per promise."""
     rows = []
-    for p in _published(session, today):
+    for p in worlds.all_promises(session, today):
         entries = [{"promise": p["slug"], "commitment": c["key"], "commitment_title": c["title"], **f}
                    for c in p["commitments"] for f in c["follow_ups"]]
         rows.extend(plain(sorted(entries, key=lambda f: (f["date"], f["id"]))))

@@ -14,14 +14,18 @@ def key(session, today, year: int | None = None) -> tuple:
 
 
 def get(session, today, year: int | None = None) -> world_store.World:
-    key = (current_version(session), today, year)
     return app_cache(current_app, "worlds", "WORLD_CACHE_BYTES", by_bytes=True).get_or_build(
-        key, lambda: world_store.build(session, today, year, current_app.config["WORLD_DETAIL_BYTES"]))
+        key(session, today, year), lambda: world_store.build(session, today, year, current_app.config["WORLD_DETAIL_BYTES"]))
 
 
 def promise(session, today, slug: str, year: int | None = None) -> dict:
     """A promise's full detail in the view (built once per world)."""
     return world_store.get_promise(get(session, today, year), session, slug)
+
+
+def all_promises(session, today) -> list[dict]:
+    """Every published promise in full, newest first (the same dicts as /api/promises/<slug>)."""
+    return world_store.all_promises(get(session, today), session)
 
 
 def commitment(session, today, promise_slug: str, slug: str) -> dict:

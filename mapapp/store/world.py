@@ -280,6 +280,18 @@ def get_promise(world: World, session: Session, slug: str) -> dict:
     return detail
 
 
+def all_promises(world: World, session: Session) -> list[dict]:
+    """Every promise's full detail, in the world's order: those not kept yet are read in one query, not one each
+    (an export reads them all, more than the details cache holds at national size)."""
+    missing = [slug for slug in world.promises if world.details.get(slug) is None]
+    made = {}
+    if missing:
+        keys = commitment_keys(session)  # every commitment's key: a superset of each promise's predecessors
+        for p in session.scalars(select(Promise).options(*LOAD).where(Promise.slug.in_(missing))):
+            made[p.slug] = promise_detail(p, world.today, world.as_of, keys)
+    return [made.get(slug) or get_promise(world, session, slug) for slug in world.promises]
+
+
 def get_commitment(world: World, session: Session, promise_slug: str, commitment_slug: str) -> dict:
     p = get_promise(world, session, promise_slug)
     for c in p["commitments"]:

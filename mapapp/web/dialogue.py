@@ -4,6 +4,7 @@ A phone is a random id in the signed session cookie, one per dialogue; it is wha
 replace the first, and what the per-phone rate limit counts. The point a phone marks on the map is snapped
 to the grid in geo/ at once; only the cell is stored.
 """
+import json
 import secrets
 
 from flask import Blueprint, current_app, redirect, request, session as cookie, url_for
@@ -12,7 +13,7 @@ from flask_babel import gettext as _
 from ..core.errors import MapappError
 from ..domain import dialogue
 from ..geo import grid
-from ..store import areas as area_store
+from ..render import shapes as area_shapes
 from ..store import dialogue_answers as answer_store
 from ..store import dialogues as dialogue_store
 from ..store.db import get_session
@@ -71,7 +72,8 @@ def _phone_page(code: str, status: int = 200, problems=(), sent=None):
         cfg = current_app.config
         areas = s["questions"]["areas"]
         shown = mine["area"] or (areas[0]["slug"] if len(areas) == 1 else None)
-        geometry = area_store.area_geometries(db).get(shown) if shown else None
+        shape = area_shapes.of(db, [shown]).get(shown) if shown else None
+        geometry = json.loads(shape.geometry) if shape else None
         cell = mine["answers"].get("place")
         return {"problems": [_(m, **v) for m, v in problems], "sent": sent, "area_geometry": geometry,
                 "place_cell": grid.cell_polygon(cell, s["cell_metres"]) if cell else None,
@@ -108,7 +110,7 @@ def phone(code):
     answers, problems = dialogue.read_answers(s["questions"], area, request.form)
     if "place" in answers:
         try:
-            geometry = area_store.area_geometries(db)[area]
+            geometry = area_shapes.of(db, [area])[area].geometry  # one area's shape, kept per data version
             answers["place"] = grid.snap(*answers["place"], geometry, s["cell_metres"])
         except (KeyError, ValueError) as err:
             problems.append((str(err) if isinstance(err, ValueError) else _("Området saknar karta."), {}))

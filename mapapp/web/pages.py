@@ -67,7 +67,7 @@ def index():
                          if scope == "all" or p["municipality"]["code"] == kommun]}
     return Page(data, html=lambda: {
         "map": mapview.overview(session, day, params["year"], params["kommun"], params["layers"]),
-        "municipalities": MUNICIPALITIES, "summary_labels": SUMMARY_LABELS, "colours": vocab.STATUS_COLOURS,
+        "summary_labels": SUMMARY_LABELS, "colours": vocab.STATUS_COLOURS,
         "colour_rule": gettext(COLOUR_RULE),
         "years": years()})
 

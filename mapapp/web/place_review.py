@@ -1,4 +1,6 @@
 """A draft's named places under review: the choice form per place, its options, and the candidate polygons."""
+import json
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, HiddenField, RadioField, SelectField
@@ -7,6 +9,7 @@ from wtforms.validators import AnyOf, Optional
 from ..domain.municipalities import MUNICIPALITIES
 from ..geo.gazetteer import polygon
 from ..importer import gazetteer
+from ..render import shapes as area_shapes
 from ..store.draft_places import CHOICES
 from .forms import SelectChoice
 
@@ -69,16 +72,19 @@ class PlaceForm(Form):
                 "entry": self.entry.data or None, "area": self.area.data or None}
 
 
-def candidate_polygons(places: list[dict], area_geometries: dict) -> list[dict]:
+def candidate_polygons(places: list[dict], session) -> list[dict]:
     """{"slug", "name", "kind", "geometry"} for each place's current choice (or proposal) that has a polygon."""
     gaz, root = _gazetteer(), current_app.config["GEODATA_DIR"]
+    # Only the areas chosen here are read (kept per data version), not every area's polygon.
+    chosen = area_shapes.of(session, {p["area"] for p in places if p["choice"] == "area"})
     out = []
     for p in places:
         choice, match = p["choice"], p.get("match")
         if choice == "none":
             continue
         if choice == "area":
-            geometry, kind = area_geometries.get(p["area"]), "exact"
+            shape = chosen.get(p["area"])
+            geometry, kind = (json.loads(shape.geometry) if shape else None), "exact"
         else:
             key = p["entry"] if choice == "entry" else f"{match['dataset']}/{match['id']}" if match else None
             entry = gaz.entry(key) if key else None

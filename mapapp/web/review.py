@@ -143,7 +143,7 @@ def _undecided_in_use(stored) -> list[str]:
 def _page(stored, form, status=200, **extra):
     spans = {**stored["spans"], "places": [p["span"] for p in stored["places"]]}
     nodes, links, quotes = marks(stored["source_text"], spans)
-    places = candidate_polygons(stored["places"], area_store.area_geometries(get_session()))
+    places = candidate_polygons(stored["places"], get_session())
     return render_template("planner/draft.html", data=stored, form=form, nodes=nodes, links=links, quotes=quotes,
                            labels=_labels(form), low=low_confidence(stored["spans"]),
                            map=mapview.candidates(places) if places else None,
