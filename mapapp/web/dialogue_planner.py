@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..core.clock import today
 from ..core.csvtext import csv_table
@@ -37,7 +37,9 @@ _BAD_DATE = _l("Ogiltigt datum: skriv ÅÅÅÅ-MM-DD.")
 class SessionForm(FlaskForm):
     presentation = SelectField(_l("Presentation"), [InputRequired(_l("Välj en presentation."))])
     held_on = DateField(_l("Datum"), [InputRequired(_BAD_DATE)], invalid_value_message=_BAD_DATE)
-    place = StringField(_l("Plats, t.ex. ”Hageby bibliotek”"), [InputRequired(_l("Fyll i fältet.")), Length(max=200)])
+    # Stripped before it is checked, so a place of only spaces is refused rather than stored empty.
+    place = StringField(_l("Plats, t.ex. ”Hageby bibliotek”"), [DataRequired(_l("Fyll i fältet.")), Length(max=200)],
+                        filters=[lambda v: v.strip() if isinstance(v, str) else v])
 
 
 @twin(bp, "/planner/dialogues", "dialogue/planner_list.html")
@@ -63,7 +65,7 @@ def new_session():
         status = 400 if request.method == "POST" else 200
         return render_template("dialogue/planner_new.html", form=form, public_url=current_app.config["PUBLIC_URL"]), status
     opened = dialogue_store.open_session(db, chosen["slug"], {
-        "held_on": form.held_on.data, "place": form.place.data.strip(), "questions": qs,
+        "held_on": form.held_on.data, "place": form.place.data, "questions": qs,
         "cell_metres": int(current_app.config["DIALOGUE_CELL_METRES"])}, current_user.username)
     return redirect(url_for(".console", code=opened["code"]))
 

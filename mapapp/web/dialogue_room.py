@@ -26,9 +26,9 @@ bp = Blueprint("room", __name__)
 
 
 def phone_url(code: str) -> str | None:
-    """The address phones open, or None while PUBLIC_URL is not set (a QR code to this laptop reaches no phone)."""
-    base = current_app.config["PUBLIC_URL"]
-    return base.rstrip("/") + url_for("dialogue.phone", code=code) if base else None
+    """The address phones open, or None when phones cannot reach this app (a QR code to localhost reaches none):
+    the presenter's own rule, so the join slide and the closing slide agree."""
+    return presenter.public_url(url_for("dialogue.phone", code=code)) if presenter.reachable_address() else None
 
 
 def live(code: str) -> dict:
@@ -78,7 +78,7 @@ def present(code):
 
     def html():
         return {"map": mapview.presenter(db, today(), tuple(data["areas"]), tiles=False),
-                "qr": presenter.qr_svg(data["citizen_url"]), "join_qr": presenter.qr_svg(url) if url else None,
+                "qr": presenter.qr_svg(data["citizen_url"]) if data["public_address"] else None, "join_qr": presenter.qr_svg(url) if url else None,
                 "live": live_config(code, s["results_visible"])}
     return Page(data, html=html)
 
@@ -87,6 +87,5 @@ def present(code):
 def results(code):
     code = checked_code(code)
     data = live(code)
-    s = dialogue_store.get(get_session(), code)
-    return Page(data, html=lambda: {"session": s, "live": live_config(code, data["visible"]),
+    return Page(data, html=lambda: {"session": dialogue_store.get(get_session(), code), "live": live_config(code, data["visible"]),
                                     "scale": scale()})
