@@ -227,3 +227,16 @@ def test_report_review_in_a_browser(planner, planner_app, skara, live_server):
         assert page.locator(f"#proposal-{first['id']}").count() == 0
         assert tab.external == [] and tab.page_errors == [] and tab.console_errors == []
     assert entries(planner_app) == before + 1
+
+
+def test_a_report_over_the_app_wide_cap_but_within_the_import_limit_is_read(planner, skara):
+    """The report route is an upload route: a 2 MB report is read (not a bare 413), as the page's 5 MB promises."""
+    report = (CORPUS / "skara_2018_uppfoljning.txt").read_bytes()
+    big = report + b"\n" + b"Ytterligare text i rapporten.\n" * (2 * 1024 * 1024 // 30)
+    form = {"csrf_token": csrf_token(planner, "/planner/promise/skara-2018/report"), "source_url": REPORT_URL,
+            "title": "Uppföljning Skara 2018", "report_date": "2019-01-15",
+            "document": (io.BytesIO(big), "skara.txt")}
+    answer = planner.post("/planner/promise/skara-2018/report", data=form, content_type="multipart/form-data")
+    assert answer.status_code != 413
+    assert answer.status_code in (200, 302, 400)
+    assert "För stor" not in answer.get_data(as_text=True)

@@ -8,6 +8,7 @@ from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from . import evidence
+from .bodies import accepts_upload
 from ..core.clock import today
 from ..core.errors import MapappError, NotFound
 from ..importer.extract import UnreadableDocument, extract_text
@@ -63,6 +64,7 @@ def _promise(session, slug) -> dict:
 
 
 @twin(bp, "/planner/promise/<slug:slug>/report", "planner/report_upload.html", methods=["GET", "POST"])
+@accepts_upload(max_import_bytes)
 def report_upload(slug):
     session = get_session()
     promise = _promise(session, slug)
