@@ -191,6 +191,9 @@ def test_unsubscribe_page_asks_first_and_a_second_click_is_harmless(alerts_app, 
     assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
     assert stored(alerts_app)["subscriptions"] == 2  # a visit (or a mail scanner) deletes nothing
     sub_id = re.search(r'name="only" value="(\d+)"', page.get_data(as_text=True)).group(1)
+    for broken in ("9" * 5000, "²", "-1"):  # never a 500, and nothing is unsubscribed
+        assert public.post(path, data={"only": broken}).status_code == 400
+    assert stored(alerts_app)["subscriptions"] == 2
     assert public.post(path, data={"only": sub_id}).status_code == 200
     assert stored(alerts_app)["subscriptions"] == 1 and stored(alerts_app)["addresses"] == ["gustav@example.se"]
     assert public.post(path).status_code == 200

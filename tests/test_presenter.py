@@ -191,6 +191,8 @@ def test_a_presentation_of_another_promise_is_404(planner, client):
     ({"commitments": ["norrmalm-2018/trafikinsatser"]}, "Okänt val: norrmalm-2018/trafikinsatser."),
     ({"areas-order-1": "första"}, "Ordningen måste vara ett heltal 1–999."),
     ({"areas-order-1": "0"}, "Ordningen måste vara ett heltal 1–999."),
+    ({"areas-order-1": "²"}, "Ordningen måste vara ett heltal 1–999."),
+    ({"areas-order-1": "9" * 5000}, "Ordningen måste vara ett heltal 1–999."),
     ({"slug": "Inte OK!"}, "Små bokstäver a–z, siffror och bindestreck."),
     ({"slug": "", "name": "???"}, "Skriv en adress"),
     ({"slug": "new"}, "Adressen ”new” är upptagen"),

@@ -9,6 +9,7 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..core import tokens
+from ..core.bounds import whole_number
 from ..core.errors import MapappError, NotFound
 from ..domain.alerts import LANGUAGES, BadAddress, check_address
 from ..render import mail
@@ -104,9 +105,10 @@ def unsubscribe(token):
     if request.method == "GET":
         return render_template("alerts/unsubscribe.html", view=alert_store.address_view(session, key), result=None)
     only = request.form.get("only")
-    if only is not None and not (only.isascii() and only.isdigit()):
+    number = whole_number(only) if only is not None else None
+    if only is not None and number is None:  # not a subscription id the database could hold
         raise MapappError(gettext("Formuläret är trasigt. Ladda om sidan."))
-    result = alert_store.unsubscribe(session, key, int(only) if only is not None else None)
+    result = alert_store.unsubscribe(session, key, number)
     view = None if result["deleted"] else alert_store.address_view(session, key)
     return render_template("alerts/unsubscribe.html", view=view, result=result)
 

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from ..render import mapview
 from ..domain import slides
+from ..core.bounds import whole_number
 from ..core.clock import today
 from .auth import require_planner
 from ..store.db import get_session
@@ -127,10 +128,11 @@ def read_order(formdata, name: str, options: list[str]) -> tuple[list[str], dict
     errors, ranked = {}, []
     for index, key in enumerate(options):
         raw = (formdata.get(f"{name}-order-{index}") or "").strip()
-        if raw and not (raw.isdigit() and 1 <= int(raw) <= 999):
+        order = whole_number(raw, 1, 999)  # ASCII digits only: "²" is a digit to str.isdigit but no number
+        if raw and order is None:
             errors[key] = _("Ordningen måste vara ett heltal 1–999.")
         if key in chosen:
-            ranked.append((int(raw) if raw.isdigit() else 10_000, index, key))
+            ranked.append((order or 10_000, index, key))
     return [key for *_rank, key in sorted(ranked)], errors, problems
 
 
@@ -161,7 +163,7 @@ def _choice_rows(promise, names, chosen_areas, chosen_commitments, formdata=None
             for r in rows:
                 r["checked"] = r["key"] in sent
                 r["order"] = formdata.get(f"{name}-order-{r['index']}", "")
-            rows.sort(key=lambda r: (not r["checked"], int(r["order"]) if str(r["order"]).isdigit() else 10_000,
+            rows.sort(key=lambda r: (not r["checked"], whole_number(str(r["order"]).strip(), 1, 999) or 10_000,
                                      r["index"]))
     return {"areas": areas, "commitments": commitments}, area_options, commitment_options
 
