@@ -39,3 +39,12 @@ def test_environment_overrides_a_default(monkeypatch, tmp_path):
     assert app.config["MAX_EVIDENCE_BYTES"] == 1024 and app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["TILE_ATTRIBUTION"] == DEFAULTS["TILE_ATTRIBUTION"]
     app.extensions["mapapp_engine"].dispose()
+
+
+def test_flask_settings_never_prints_a_password(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+                      "RATELIMIT_STORAGE_URI": "redis://:s3cret@127.0.0.1:6379/0", "AUTO_SEED": False})
+    out = app.test_cli_runner().invoke(args=["settings"]).output
+    assert "RATELIMIT_STORAGE_URI = 'redis://:***@127.0.0.1:6379/0'" in out
+    assert "s3cret" not in out and "SECRET_KEY = (set)" in out
+    app.extensions["mapapp_engine"].dispose()

@@ -5,7 +5,7 @@ from flask.cli import with_appcontext
 
 from ..core.errors import MapappError
 from ..store import migrations
-from ..store.db import get_engine
+from ..store.db import describe_url, get_engine
 from ..store.seed import check_dir, seed_from_dir
 
 
@@ -66,5 +66,10 @@ def settings_command():
     from ..core.settings import SETTINGS
     for s in SETTINGS:
         value = current_app.config.get(s.key)
-        shown = ("(set)" if value else "(not set)") if "SECRET" in s.key or "PASSWORD" in s.key else repr(value)
+        if "SECRET" in s.key or "PASSWORD" in s.key:
+            shown = "(set)" if value else "(not set)"
+        elif isinstance(value, str) and "://" in value and "@" in value:  # a database or Redis URL's password
+            shown = repr(describe_url(value))
+        else:
+            shown = repr(value)
         click.echo(f"{s.key} = {shown}\n    {s.help}")

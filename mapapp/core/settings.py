@@ -91,8 +91,3 @@ SETTINGS = (
 
 DEFAULTS = {s.key: s.default for s in SETTINGS}
 PUBLIC_DEFAULT_KEYS = {"", "dev-only-change-me", "change-me", "secret"}
-
-
-def describe() -> str:
-    """The table as text (for README and `flask settings`)."""
-    return "\n".join(f"{s.key} = {s.default!r}  — {s.help}" for s in SETTINGS)
