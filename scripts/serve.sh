@@ -4,6 +4,11 @@
 # RegSO background layer is loaded once; a random secret key is written to instance/config.py once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Debian splits venv out of Python: installed with apt-get when missing, as the test command does.
+if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; fi
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -r requirements/app.lock
