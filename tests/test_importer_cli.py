@@ -117,6 +117,17 @@ def test_compare_imports_on_the_seeds(runner):
     assert result.output.rstrip().splitlines()[-1].startswith("25 of 25 checked fields match")
 
 
+def test_compare_imports_with_a_data_folder_of_its_own(runner, geodata_copy):
+    """A --data folder need not carry the gazetteer or the SCB list: the shipped ones serve (it was a traceback)."""
+    (geodata_copy / "municipalities.csv").unlink()
+    import shutil
+    shutil.rmtree(geodata_copy / "gazetteer", ignore_errors=True)
+    result = runner.invoke(args=["compare-imports", str(SEEDS), "--data", str(geodata_copy)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().splitlines()[-1].startswith("25 of 25 checked fields match")
+
+
 def test_command_line_import_is_audited_like_the_web_import(app, runner):
     from mapapp.store.models import AuditEntry
     result = runner.invoke(args=["import-promise", str(SEEDS / "004_551f9de1e0a2196d.txt"), "--user", "anna"])

@@ -40,12 +40,6 @@ def municipality_pair(code: str | None) -> tuple[str, str] | None:
     return (code, MUNICIPALITIES[code]) if code in MUNICIPALITIES else None
 
 
-def by_name(name: str) -> dict | None:
-    """The municipality called name (case- and accent-sensitive as SCB spells it), or None."""
-    folded = name.strip().casefold()
-    return next((m for m in _table().values() if m["name"].casefold() == folded), None)
-
-
 def all_municipalities() -> list[dict]:
     """Every municipality, by code."""
     return list(_table().values())

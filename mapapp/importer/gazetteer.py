@@ -181,7 +181,9 @@ def _reductions(words: list[str]):
 def load(geodata_dir: str | None = None) -> Gazetteer:
     """The gazetteer built by scripts/build_gazetteer.py (plain JSON and CSV)."""
     root = Path(geodata_dir) if geodata_dir else GEODATA
-    with open(root / "municipalities.csv", encoding="utf-8", newline="") as fh:
+    # A data folder of its own (seed --data, compare-imports --data) may lack the SCB list: Sweden's is the same.
+    table = root / "municipalities.csv" if (root / "municipalities.csv").is_file() else GEODATA / "municipalities.csv"
+    with open(table, encoding="utf-8", newline="") as fh:
         municipalities = [{"code": r["kommunkod"], "name": r["kommunnamn"], "county_code": r["lanskod"],
                            "county": r["lansnamn"]} for r in csv.DictReader(fh)]
     try:
