@@ -33,9 +33,16 @@ def place_dict(row: DraftPlace) -> dict:
 
 
 def places_of(session: Session, promise_id: int) -> list[dict]:
-    rows = session.scalars(select(DraftPlace).where(DraftPlace.promise_id == promise_id)
-                           .order_by(DraftPlace.position))
-    return [place_dict(r) for r in rows]
+    return places_of_drafts(session, [promise_id]).get(promise_id, [])
+
+
+def places_of_drafts(session: Session, promise_ids) -> dict[int, list[dict]]:
+    """Promise id → its named places in order, for many drafts in one query."""
+    out = {}
+    for r in session.scalars(select(DraftPlace).where(DraftPlace.promise_id.in_(list(promise_ids)))
+                             .order_by(DraftPlace.promise_id, DraftPlace.position)):
+        out.setdefault(r.promise_id, []).append(place_dict(r))
+    return out
 
 
 def undecided(places: list[dict]) -> list[str]:

@@ -81,7 +81,7 @@ def commitment_dict(c: Commitment) -> dict:
             "whole_municipality": c.whole_municipality, "follow_up_count": len(c.follow_ups)}
 
 
-def draft_dict(p: Promise, with_source: bool = True) -> dict:
+def draft_dict(p: Promise, with_source: bool = True, places: list[dict] | None = None) -> dict:
     """A draft as the review page shows it: its fields, its commitments and, on request, its source and spans."""
     out = {"slug": p.slug, "title": p.title, "municipality": {"code": p.municipality_code,
                                                               "name": p.municipality_name},
@@ -90,7 +90,8 @@ def draft_dict(p: Promise, with_source: bool = True) -> dict:
            "follow_up_rule": dict(p.follow_up_rule or {}), "sources": list(p.sources),
            "related_reports": list(p.related_reports), "published": p.published, "version": p.version,
            "commitments": [commitment_dict(c) for c in p.commitments],
-           "places": draft_places.places_of(object_session(p), p.id) if not p.published else []}
+           "places": [] if p.published else places if places is not None
+           else draft_places.places_of(object_session(p), p.id)}
     if with_source:
         out.update(source_text=p.source_text or "", spans=p.import_spans or {})
     return out
@@ -133,9 +134,11 @@ def list_drafts(session: Session) -> list[dict]:
     """Every unpublished promise, newest period first."""
     rows = session.scalars(select(Promise).options(*_LOAD).where(Promise.published.is_(False))
                            .order_by(Promise.period_end.desc(), Promise.title, Promise.slug))
+    rows = list(rows)
+    places = draft_places.places_of_drafts(session, [p.id for p in rows])  # one query, not one per draft
     out = []
     for p in rows:
-        d = draft_dict(p, with_source=False)
+        d = draft_dict(p, with_source=False, places=places.get(p.id, []))
         out.append({**{k: v for k, v in d.items() if k != "commitments"}, "commitment_count": len(p.commitments),
                     "imported": p.source_text is not None, "incomplete": incomplete(d)})
     return out

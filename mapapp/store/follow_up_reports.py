@@ -6,16 +6,16 @@ from sqlalchemy.orm import Session, selectinload
 from ..core.errors import MapappError, NotFound
 from ..domain import vocab
 from . import audit
-from .follow_ups import append_follow_up
+from .follow_ups import append_follow_up, latest_id
 from .import_models import FollowUpProposal, ReportImport
+from .models import Commitment
 from .promises import load_promise
 
-# The reader's statuses (importer.followup) as the status vocabulary's keys.
-STATUS_KEYS = {"genomförd": "genomford", "delvis genomförd": "delvis_genomford", "pågår": "pagar",
-               "planerad": "planerad", "ej genomförd": "ej_genomford"}
+# The reader's statuses (importer.followup: the Swedish labels) as the status vocabulary's keys.
+STATUS_KEYS = {label: key for key, label in vocab.STATUSES.items()}
 _HANDLED = "Förslaget är redan godtaget eller avvisat av någon annan. Ladda om sidan."
-_LOAD = (selectinload(ReportImport.proposals).selectinload(FollowUpProposal.commitment),
-         selectinload(ReportImport.promise))
+_LOAD = (selectinload(ReportImport.proposals).selectinload(FollowUpProposal.commitment)
+         .selectinload(Commitment.follow_ups), selectinload(ReportImport.promise))
 
 
 def proposal_dict(pr: FollowUpProposal) -> dict:
@@ -24,7 +24,7 @@ def proposal_dict(pr: FollowUpProposal) -> dict:
             "status": pr.status, "status_label": vocab.STATUSES.get(pr.status, pr.status),
             "confidence": pr.confidence,
             "commitment": {"key": f"{c.promise.slug}/{c.slug}", "slug": c.slug, "title": c.title, "text": c.text},
-            "latest_id": max((f.id for f in c.follow_ups), default=0)}
+            "latest_id": latest_id(c)}
 
 
 def report_dict(row: ReportImport, with_text: bool = True) -> dict:

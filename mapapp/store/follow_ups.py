@@ -21,7 +21,7 @@ def _find(session: Session, promise_slug: str, commitment_slug: str) -> Commitme
     raise NotFound(f"Löftet '{promise_slug}' har inget åtagande '{commitment_slug}'.")
 
 
-def _latest_id(c: Commitment) -> int:
+def latest_id(c: Commitment) -> int:
     """The most recently appended entry (by id, not by date): what a planner must have seen."""
     return max((f.id for f in c.follow_ups), default=0)
 
@@ -34,7 +34,7 @@ def planner_commitment(session: Session, promise_slug: str, commitment_slug: str
     schedule = schedule_of(detail, [mine])
     return {**mine, "promise_title": detail["title"], "period": detail["period"], "promise_state": detail["state"],
             "lineage_candidates": lineage.candidates(session, mine["key"]),
-            "follow_up_rule": detail["follow_up_rule"], "latest_id": _latest_id(c),
+            "follow_up_rule": detail["follow_up_rule"], "latest_id": latest_id(c),
             "schedule": {**schedule, "overdue": knowledge.to_do(schedule["due_dates"], today)}}
 
 
@@ -58,7 +58,7 @@ def append_follow_up(session: Session, promise_slug: str, commitment_slug: str, 
         old = next((f for f in c.follow_ups if f.id == fields["supersedes_id"]), None)
         if old is None:
             raise MapappError(f"Åtagandet har ingen post #{fields['supersedes_id']} att rätta.")
-    if _latest_id(c) > seen_id and not confirmed:
+    if latest_id(c) > seen_id and not confirmed:
         raise MapappError("En nyare uppföljning har sparats sedan du öppnade formuläret.", 409)
     key = f"{c.promise.slug}/{c.slug}"
     before = current_follow_up([follow_up_dict(f) for f in c.follow_ups])
@@ -111,6 +111,6 @@ def commitment_rows(session: Session, today: dt.date) -> list[dict]:
                 "areas": (by_municipality.get(p.municipality_code, []) if c.whole_municipality
                           else [a.slug for a in c.areas]),
                 "next_due": schedule["next_due"], "overdue": knowledge.to_do(schedule["due_dates"], today),
-                "latest_id": _latest_id(c),
+                "latest_id": latest_id(c),
             })
     return rows

@@ -13,6 +13,7 @@ from ..core.clock import today
 from ..core.errors import MapappError, NotFound
 from ..importer.extract import UnreadableDocument, extract_text
 from ..importer.followup import covers, propose_follow_ups, report_period
+from ..importer.output import LOW
 from ..importer.reader import TooMuch, check_size
 from ..render.source_marks import quoted_marks
 from ..store import follow_up_reports as report_store
@@ -124,7 +125,7 @@ def _report_page(data: dict, posted: dict | None = None, status: int = 200, conf
     nodes, links, quotes = quoted_marks(data["text"], {f"src-p{p['id']}": p["span"] for p in data["proposals"]})
     forms = {p["id"]: (posted or {}).get(p["id"]) or _proposal_form(data, p) for p in data["proposals"]}
     return render_template("planner/report.html", data=data, forms=forms, nodes=nodes, links=links, quotes=quotes,
-                           conflict=conflict or {}, done=request.args.get("done")), status
+                           conflict=conflict or {}, done=request.args.get("done"), low=LOW), status
 
 
 @twin(bp, "/planner/reports/<int:report_id>", "planner/report.html")

@@ -82,7 +82,7 @@ def draft(slug):
     session = get_session()
     stored = draft_store.get_draft(session, slug)
     if request.method == "GET":
-        data = {**stored, "low_confidence": low_confidence(stored["spans"]), "undecided_places": undecided(stored["places"])}
+        data = {**stored, "low_confidence": low_confidence(stored["spans"]), "undecided_places": _undecided_in_use(stored)}
         return Page(data, html=lambda: _page(stored, DraftForm.for_draft(stored, _area_names(session)),
                                              saved=bool(request.args.get("saved"))))
     areas = _area_names(session)
