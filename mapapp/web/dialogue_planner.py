@@ -2,7 +2,7 @@
 reveal or hide the results, close it, and take the results on: per area, as CSV and GeoPackage, and as
 dialogunderlag for the area's next promise."""
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,7 +24,7 @@ from ..store.db import get_session
 from .auth import require_planner
 from .dialogue import checked_code, scale
 from .dialogue_room import live, phone_url
-from .exports import MIMETYPES, geopackage_download
+from .exports import download, geopackage_download
 from .presenter import qr_svg
 from .twin import Page, twin
 
@@ -160,9 +160,7 @@ def results_csv(code):
     s = _closed(code)
     approved = answer_store.questions(get_session(), code, ("approved",))
     rows = dialogue.csv_rows(s, _per_area(code, s), approved, dict(dialogue.SCALE))
-    response = Response(csv_table(rows), content_type=MIMETYPES["csv"])
-    response.headers.set("Content-Disposition", "attachment", filename=f"lofteskartan-dialog-{code}.csv")
-    return response
+    return download(csv_table(rows), "csv", f"dialog-{code}")
 
 
 @bp.route("/planner/dialogues/<slug:code>/cells.gpkg")

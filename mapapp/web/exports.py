@@ -26,7 +26,8 @@ def _filename(name: str, fmt: str) -> str:
     return f"{name}.{fmt}" if name == ALL_LAYERS else f"lofteskartan-{name}.{fmt}"
 
 
-def _download(body, fmt: str, name: str) -> Response:
+def download(body, fmt: str, name: str) -> Response:
+    """body sent as the file lofteskartan-<name>.<fmt>."""
     response = Response(body, content_type=MIMETYPES[fmt])
     response.headers.set("Content-Disposition", "attachment", filename=_filename(name, fmt))
     return response
@@ -56,13 +57,13 @@ def layer_file(name, fmt):
         raise NotFound(f"'{name}' is offered as {', '.join('.' + f for f in layer.formats)}, not .{fmt}.")
     records = layer.build(get_session(), today())
     if fmt == "geojson":
-        return _download(current_app.json.dumps(
+        return download(current_app.json.dumps(
             {"type": "FeatureCollection", "name": layer.table, "features": records}), fmt, name)
     if fmt == "json":
-        return _download(current_app.json.dumps({layer.table: records}), fmt, name)
+        return download(current_app.json.dumps({layer.table: records}), fmt, name)
     rows, geometries = opendata.flat_records(layer, records)
     if fmt == "csv":
-        return _download(opendata.to_csv(rows), fmt, name)
+        return download(opendata.to_csv(rows), fmt, name)
     return geopackage_download([(layer.table, rows, opendata.columns(rows), geometries)], name)
 
 
