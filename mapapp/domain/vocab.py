@@ -57,8 +57,8 @@ CADENCE_NAMES = {"semiannual": N_("två gånger om året"), "yearly": N_("en gå
                  "tertial": N_("tre gånger om året (tertial)"), "quarterly": N_("fyra gånger om året"),
                  "once": N_("en gång")}
 RESPONSIBLE = {"polisen": N_("Polisen"), "kommunen": N_("Kommunen"), "both": N_("Polisen och kommunen")}
-METHODS = {"EST", "SSPF", "SIG", "ANDTS"}
-CADENCES = {"semiannual", "yearly", "monthly", "tertial", "quarterly", "once"}
+METHODS = set(METHOD_NAMES)
+CADENCES = set(CADENCE_NAMES)
 PRECISIONS = {"site": N_("exakt plats"), "approximate": N_("ungefärlig plats"), "area": N_("beslutsområde")}
 CAMERA_STATUSES = {"planned": N_("planerad"), "temporary": N_("tillfällig"), "active": N_("aktiv"), "ended": N_("avslutad")}
 LAGESBILD_STATUSES = {"listed", "removed", "not_listed"}

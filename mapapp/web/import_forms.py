@@ -15,12 +15,8 @@ from ..domain import vocab
 from ..core.errors import DataError
 from .forms import SelectChoice, choices, http_url
 from .place_review import PlaceForm, municipality_names
-from ..domain.vocab import N_
 
 EXTENSIONS = ("txt", "text", "htm", "html", "xhtml", "pdf")
-CADENCES = {"semiannual": N_("två gånger per år"), "yearly": N_("årligen"),
-            "monthly": N_("månadsvis"), "tertial": N_("per tertial"),
-            "quarterly": N_("kvartalsvis"), "once": N_("en gång")}
 _BAD_DATE = _l("Ogiltigt datum: skriv ÅÅÅÅ-MM-DD.")
 _BAD_NUMBER = _l("Skriv ett heltal.")
 _REQUIRED = _l("Fyll i fältet.")
@@ -120,7 +116,7 @@ class DraftForm(FlaskForm):
     problem_picture = TextAreaField(_l("Problembild"), [Optional(), Length(max=10000)])
     dialogue_summary = TextAreaField(_l("Medborgardialog: sammanfattning"), [Optional(), Length(max=5000)])
     dialogue_groups = TextAreaField(_l("Medborgardialog: grupper (en per rad)"), [Optional(), Length(max=5000)])
-    fu_cadence = SelectField(_l("Uppföljning: hur ofta"), choices=choices(CADENCES), validate_choice=False,
+    fu_cadence = SelectField(_l("Uppföljning: hur ofta"), choices=choices(vocab.CADENCE_NAMES), validate_choice=False,
                              validators=[AnyOf(list(vocab.CADENCES), message=_l("Okänt värde."))])
     fu_months = StringField(_l("Uppföljning: månader (nummer, skilj med komma)"), [Length(max=100)])
     fu_due = DateField(_l("Uppföljning: datum (för en enda uppföljning)"), [Optional()],
