@@ -116,18 +116,14 @@ def _commitment_height(c: dict) -> float:
     return title + status + 0.15 + 0.9
 
 
-def _budget(reserved: float) -> float:
+def budget(reserved: float) -> float:
+    """Rem of a slide's height that content may fill below `reserved` rem of headings."""
     return (LAYOUT["height"] - reserved) * LAYOUT["safety"]
 
 
 def text_height(text: str, size: float, line_height: float, bold: bool = False) -> float:
     """Rem that `text` takes at font size `size` (rem) and the given line height: for slides built elsewhere."""
     return _lines(text, size, bold) * size * line_height
-
-
-def budget(reserved: float) -> float:
-    """Rem of a slide's height that content may fill below `reserved` rem of headings."""
-    return _budget(reserved)
 
 
 def pack(items: list, heights: list[float], budget: float, most: int) -> list[list]:
@@ -205,16 +201,16 @@ def _title_slides(promise: dict, shown: list[str], strings: dict) -> list[dict]:
                    "signed": _iso(promise.get("signed")), "dialogue": None, "areas": shown}
     slides, rest = [title_slide], groups
     if dialogue:
-        fits = head + intro <= _budget(0) and (not groups or list_height(groups[:1]) <= _budget(head + intro))
+        fits = head + intro <= budget(0) and (not groups or list_height(groups[:1]) <= budget(head + intro))
         if fits:
-            first, rest = take(groups, _budget(head + intro))
+            first, rest = take(groups, budget(head + intro))
             title_slide["dialogue"] = {"heading": strings["dialogue"], "summary": summary, "groups": first}
         else:  # a long title: the dialogue gets a slide of its own
-            first, rest = take(groups, _budget(intro + 0.6), first=True)
+            first, rest = take(groups, budget(intro + 0.6), first=True)
             slides.append({"kind": "dialogue", "heading": strings["dialogue"], "summary": summary,
                            "groups": first, "areas": shown})
     while rest:  # a long list of dialogue groups continues rather than shrinking
-        chunk, rest = take(rest, _budget(2.6 + 0.6), first=True)
+        chunk, rest = take(rest, budget(2.6 + 0.6), first=True)
         slides.append({"kind": "dialogue", "heading": strings["dialogue_more"], "summary": None,
                        "groups": chunk, "areas": shown})
     return slides
@@ -234,7 +230,7 @@ def _area_slides(promise: dict, areas: dict[str, dict], selection: dict) -> list
         kicker = promise["title"] if len(shown) == 1 else "Område 10 av 10"
         reserved = (_lines(kicker + " · bild 1 av 2", 1.0, bold=True) * 1.3 + 0.25
                     + _lines(area["name"], 1.8, bold=True) * 1.8 * 1.15 + 0.5)
-        chunks = pack(cards, [_commitment_height(c) for c in cards], _budget(reserved), MAX_COMMITMENTS_PER_SLIDE)
+        chunks = pack(cards, [_commitment_height(c) for c in cards], budget(reserved), MAX_COMMITMENTS_PER_SLIDE)
         for part, chunk in enumerate(chunks, start=1):
             slides.append({"kind": "area", "heading": area["name"], "area": slug, "areas": [slug],
                            "area_index": index, "area_count": len(shown), "part": part, "parts": len(chunks),
