@@ -13,7 +13,7 @@
     fetch(cfg.url, {cache: "no-cache", credentials: "same-origin", headers: {Accept: "application/json"}})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (!data) { return; }
+        if (!data) { return true; }
         if (count) { count.textContent = String(data.live.participants); }
         var held = data.questions.filter(function (q) { return q.state === "held"; })
           .map(function (q) { return q.id; }).join(",");
@@ -24,9 +24,10 @@
           news.appendChild(document.createTextNode(cfg.news + " "));
           news.appendChild(link);
         }
+        return data.live.state === "open";  /* once closed, nothing new can arrive */
       })
-      .catch(function () { /* try again at the next tick */ })
-      .then(function () { window.setTimeout(check, 3000); });
+      .catch(function () { return true; /* try again at the next tick */ })
+      .then(function (again) { if (again) { window.setTimeout(check, 3000); } });
   }
   window.setTimeout(check, 3000);
 }());
