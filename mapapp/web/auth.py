@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from ..http.pagecache import is_cached_read
 from ..store.db import get_session
 from ..core.errors import MapappError
-from .errors import wants_json
+from .errors import error_answer, wants_json
 from .forms import LoginForm, LogoutForm
 from ..store import users as user_store
 
@@ -128,8 +128,7 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(err):
-        message = _("Formuläret saknar en giltig säkerhetskod. Ladda om sidan och försök igen.")
-        return render_template("error.html", status=400, title=_("Felaktig begäran"), message=message), 400
+        return error_answer(400, _("Formuläret saknar en giltig säkerhetskod. Ladda om sidan och försök igen."))
 
 
 class _SessionOverTLS(SecureCookieSessionInterface):

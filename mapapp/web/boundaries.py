@@ -17,6 +17,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from .auth import require_planner
 from .bodies import accepts_upload
+from .errors import error_answer
 from ..geo.boundaries import Limits, Options, read_boundaries
 from ..store.db import get_session
 from ..core.errors import MapappError
@@ -71,8 +72,7 @@ def _municipality(code: str | None) -> tuple[str, str] | None:
 @bp.errorhandler(413)
 def _too_large(_err):
     if not (current_user.is_authenticated and current_user.is_planner):  # refused for who they are, not the size
-        message = _("Logga in som planerare för att göra det här.")
-        return render_template("error.html", status=401, title=_("Du behöver logga in"), message=message), 401
+        return error_answer(401, _("Logga in som planerare för att göra det här."))
     message = _("Filen är för stor: högst %(mb)s MB.", mb=round(limits().max_bytes / 2**20, 1))
     return _upload_page(UploadForm(formdata=None), MapappError(message, 413))
 

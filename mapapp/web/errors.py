@@ -33,12 +33,17 @@ def _respond(status: int, title: str, message: str, page_message: str | None = N
                            message=page_message or message), status
 
 
+def error_answer(status: int, message: str):
+    """An error in the app's words: JSON under the API and .json URLs, the error page elsewhere."""
+    return _respond(status, _title(status), message)
+
+
 def init_app(app):
     """Register the handlers so no request ever ends in a traceback."""
 
     @app.errorhandler(MapappError)
     def handle_mapapp_error(err):
-        return _respond(err.status, _title(err.status), err.message)
+        return error_answer(err.status, err.message)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(err):
