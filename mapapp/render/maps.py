@@ -239,8 +239,14 @@ def render_parts(m: folium.Map) -> dict:
     header = re.sub(r"<meta name=\"viewport\".*?/>", "", header, flags=re.S)
     header = re.sub(r"<style>\s*html, body \{.*?</style>", "", header, flags=re.S)
     header = re.sub(r"<style>\s*#map \{.*?</style>", "", header, flags=re.S)
-    return {"header": header, "html": root.html.render(),
-            "script": "<script>\n" + root.script.render() + "\n</script>"}
+    # Leaflet's script goes just before the map's own, at the end of the page: in the head it would stop the
+    # parser until it arrived, and the page's text would wait with it (on a phone, most of a second).
+    leaflet = "".join(_LEAFLET_TAG.findall(header))
+    return {"header": _LEAFLET_TAG.sub("", header), "html": root.html.render(),
+            "script": leaflet + "<script>\n" + root.script.render() + "\n</script>"}
+
+
+_LEAFLET_TAG = re.compile(r'<script src="[^"]*/leaflet\.js"></script>\s*')
 
 
 class _PresenterWiring(MacroElement):

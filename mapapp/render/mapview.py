@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from . import maps, mapdata
+from . import shapes as area_shapes
 from .assets import asset_url
 from . import world as worlds
 from ..geo import shapes
@@ -34,7 +35,8 @@ def _layer_names() -> dict:
 
 def _versioned(parts: dict) -> dict:
     """The map's own script and style URLs with their content hash, so browsers keep them for a year."""
-    parts["header"] = _STATIC.sub(lambda m: f'{m.group(1)}="{asset_url(m.group(2))}"', parts["header"])
+    for key in ("header", "script"):
+        parts[key] = _STATIC.sub(lambda m: f'{m.group(1)}="{asset_url(m.group(2))}"', parts[key])
     return parts
 
 
@@ -46,13 +48,22 @@ def _parts(m, layers: dict) -> dict:
 
 
 def inline_scope(session, today, year=None, municipality=None) -> str | None:
-    """Which areas a map page carries inline: "all", "municipality", or None (too many: loaded by bbox)."""
-    limit, world = current_app.config["MAP_INLINE_AREAS"], worlds.get(session, today, year)
-    if len(world.areas) <= limit:
+    """Which areas a map page carries inline: "all", "municipality", or None (too many or too large: loaded by
+    bbox). Inline only while small: on a phone, more geometry in the page costs more than the two round trips
+    of fetching it simplified for the view."""
+    world = worlds.get(session, today, year)
+    if _small(session, list(world.areas)):
         return "all"
-    if municipality and sum(1 for a in world.areas.values() if a["municipality"]["code"] == municipality) <= limit:
+    if municipality and _small(session, [s for s, a in world.areas.items() if a["municipality"]["code"] == municipality]):
         return "municipality"
     return None
+
+
+def _small(session, slugs: list[str]) -> bool:
+    cfg = current_app.config
+    if len(slugs) > cfg["MAP_INLINE_AREAS"]:
+        return False  # counted first: the shapes of a national data set are never read to learn it is large
+    return sum(len(shape.geometry) for shape in area_shapes.of(session, slugs).values()) <= cfg["MAP_INLINE_BYTES"]
 
 
 def overview(session, today, year=None, municipality=None, layers=None) -> dict:

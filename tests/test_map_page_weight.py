@@ -1,0 +1,44 @@
+"""What a map page carries before its polygons can be drawn: small geometry inline, large by bbox, and
+Leaflet's script after the page's text, so a phone shows the text while Leaflet is still on its way."""
+from conftest import TODAY
+
+from mapapp.render import mapview
+from mapapp.store.db import get_session
+
+
+def _scope(app, **config):
+    app.config.update(config)
+    for cache in app.extensions.get("mapapp_caches", {}).values():
+        cache.clear()
+    with app.test_request_context("/"):
+        return mapview.inline_scope(get_session(), TODAY), mapview.inline_scope(get_session(), TODAY,
+                                                                                municipality="0581")
+
+
+def test_a_small_data_set_is_drawn_from_the_page_itself(app):
+    assert _scope(app) == ("all", "all")
+
+
+def test_geometry_over_the_byte_budget_is_loaded_by_bbox_even_when_the_areas_are_few(app):
+    # The seven areas' stored geometry is about 11 kB: above a 6 kB budget, Norrköping's five fit in 6 kB alone.
+    whole, norrkoping = _scope(app, MAP_INLINE_BYTES=6_000)
+    assert whole is None
+    assert norrkoping in ("municipality", None)
+    assert _scope(app, MAP_INLINE_BYTES=100) == (None, None)
+
+
+def test_a_page_over_the_budget_carries_no_area_layer_and_says_where_it_comes_from(app, client):
+    assert '"className": "area-shape"' in client.get("/").get_data(as_text=True)
+    app.config["MAP_INLINE_BYTES"] = 100
+    page = client.get("/?year=2025").get_data(as_text=True)  # another view: the page above is kept
+    assert '"/api/areas.geojson"' in page
+    assert '"className": "area-shape"' not in page
+
+
+def test_leaflet_is_loaded_after_the_page_text_and_just_before_the_map_script(client):
+    page = client.get("/").get_data(as_text=True)
+    head, body = page.split("</head>", 1)
+    assert "leaflet.js" not in head and "leaflet.css" in head
+    leaflet = body.index("/static/vendor/leaflet/leaflet.js")
+    assert body.index('id="main"') < leaflet < body.index("L.map(")
+    assert body.index('id="map-features"') < leaflet
