@@ -9,7 +9,8 @@ CONFINED = {  # third-party libraries and the only places that may import them
     "sqlalchemy": ("store",), "alembic": ("store",),
     "shapely": ("geo",), "pyproj": ("geo",), "geopandas": ("geo",), "pyogrio": ("geo",),
     "numpy": ("geo",), "pandas": ("geo",),
-    "folium": ("render/maps.py",), "branca": ("render/maps.py",),
+    # Folium map building: the maps and their custom elements.
+    "folium": ("render/maps.py", "render/map_elements.py"), "branca": ("render/maps.py", "render/map_elements.py"),
 }
 MAX_LINES = 400
 

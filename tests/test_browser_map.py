@@ -62,6 +62,20 @@ def test_keyboard_reaches_an_area(live_server):
         assert "Medborgarlöfte" in tab.page.inner_text("#area-panel")
 
 
+def test_an_area_under_two_camera_decisions_is_outlined_once_naming_both(live_server):
+    with chromium(390, 844) as new_tab:
+        tab = new_tab()
+        tab.page.goto(live_server.url + "/area/skaggetorp")
+        tab.page.wait_for_selector("path.camera-area")
+        assert tab.page.locator("path.area-shape").count() == 1
+        assert tab.page.locator("path.camera-area").count() == 1  # drawn from the area's geometry, once
+        tab.page.dispatch_event("path.camera-area", "mouseover")  # its stroke, not the middle, takes the pointer
+        tooltip = tab.page.locator(".leaflet-tooltip").inner_text()
+        assert "Planerade kameror runt Skäggetorp centrum" in tooltip
+        assert "Polisens kamerabevakning i Skäggetorp" in tooltip
+        assert tab.external == [] and tab.console_errors == [] and tab.page_errors == []
+
+
 PAYLOAD = "<script>alert(1)</script>\"'`${alert(2)}{{7*7}}<img src=x onerror=alert(3)>"
 
 

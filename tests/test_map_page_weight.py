@@ -1,5 +1,6 @@
-"""What a map page carries before its polygons can be drawn: small geometry inline, large by bbox, and
-Leaflet's script after the page's text, so a phone shows the text while Leaflet is still on its way."""
+"""What a map page carries before its polygons can be drawn: small geometry inline, large by bbox, each
+polygon once, Leaflet's script after the page's text (so a phone shows the text while Leaflet is on its way,
+and preloaded from the first bytes of the answer), and only the areas in the map's first frame."""
 from conftest import TODAY
 
 from mapapp.render import mapview
@@ -42,3 +43,32 @@ def test_leaflet_is_loaded_after_the_page_text_and_just_before_the_map_script(cl
     leaflet = body.index("/static/vendor/leaflet/leaflet.js")
     assert body.index('id="main"') < leaflet < body.index("L.map(")
     assert body.index('id="map-features"') < leaflet
+
+
+SKAGGETORP_FIRST_VERTEX = "[15.5682669, 58.4278622]"  # a ring starts and ends on it
+
+
+def test_each_polygon_is_sent_once_whatever_layers_show_it(client):
+    # Skäggetorp is an area, under two camera decisions, an EST area and on the police list.
+    page = client.get("/?layers=areas,camera,est,lagesbild").get_data(as_text=True)
+    assert page.count(SKAGGETORP_FIRST_VERTEX) == 2
+    area_page = client.get("/area/skaggetorp").get_data(as_text=True)
+    assert area_page.count(SKAGGETORP_FIRST_VERTEX) == 2
+
+
+def test_the_first_frame_holds_the_map_and_its_areas_and_the_rest_follows(client):
+    page = client.get("/").get_data(as_text=True)
+    script = page[page.index("L.map("):]
+    later = script.index("(function (later) {")
+    assert script.index('"className": "area-shape"') < later
+    for afterwards in ("L.tileLayer(", "L.control.layers(", "camera-area", "est-shape", "LofteskartanQueue"):
+        assert script.index(afterwards) > later, afterwards
+
+
+def test_a_map_page_names_what_it_cannot_be_drawn_without_as_preloads(client):
+    response = client.get("/")
+    links = response.headers["Link"].split(", ")
+    assert any("/static/vendor/leaflet/leaflet.js" in link and link.endswith("rel=preload; as=script") for link in links)
+    assert any("/static/css/app.css" in link and link.endswith("as=style") for link in links)
+    assert not any("locate.js" in link for link in links)  # deferred: it would compete with Leaflet
+    assert "Link" not in client.get("/index.json").headers

@@ -13,6 +13,7 @@ from ..store.db import get_engine
 from .i18n import select_locale
 from ..core.cache import Cache, app_cache
 from .conditional import etag_of
+from .preload import link_header
 from ..store.versions import version_of
 
 
@@ -29,9 +30,11 @@ def cached_page(view):
         locale = select_locale()  # also remembers ?lang= in the session, as a render would
         key = (request.endpoint, version_of(get_engine()), request.full_path, locale, today(),
                current_app.config["TILE_URL"])
-        body, status, mimetype, etag = _cache().get_or_build(key, lambda: _freeze(view(*args, **kwargs)))
+        body, status, mimetype, etag, preload = _cache().get_or_build(key, lambda: _freeze(view(*args, **kwargs)))
         response = Response(body, status=status, mimetype=mimetype)
         response.set_etag(etag)
+        if preload:
+            response.headers["Link"] = preload
         return response
     wrapper.page_cached = True  # read by is_cached_read
     return wrapper
@@ -44,7 +47,9 @@ def is_cached_read() -> bool:
 
 
 def _freeze(rv):
-    """Bytes, status, type and ETag: a fresh response is built from them each time (hooks may alter it)."""
+    """Bytes, status, type, ETag and the files to preload: a fresh response is built from them each time (hooks
+    may alter it)."""
     response = current_app.make_response(rv)
     body = response.get_data()
-    return body, response.status_code, response.mimetype, etag_of(body)
+    preload = link_header(body) if response.mimetype == "text/html" else None
+    return body, response.status_code, response.mimetype, etag_of(body), preload

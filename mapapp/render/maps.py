@@ -1,12 +1,12 @@
-"""All Folium map building: layers, styles, labels and the wiring to the page's own script."""
+"""All Folium map building: layers, styles, labels and the wiring to the page's own script (its custom
+elements in map_elements.py)."""
 import re
 
 import folium
-from branca.element import MacroElement
-from jinja2 import Template
 from markupsafe import escape
 
 from ..domain import vocab
+from . import map_elements as elements
 from .assets import asset_url
 
 LEAFLET_JS = [("leaflet", "/static/vendor/leaflet/leaflet.js")]
@@ -44,44 +44,6 @@ def page_data(layers: dict[str, list[dict]]) -> dict:
     return {key: {f["properties"]["slug"]: props(key, f) for f in features} for key, features in layers.items()}
 
 
-class _Wiring(MacroElement):
-    """Hands the map and its layers to static/js/lofteskartan.js, which binds safe tooltips and the panel.
-
-    The page script is fetched only now, once the polygons are drawn (it would otherwise share a phone's
-    bandwidth with leaflet.js ahead of the first frame); the calls wait in a queue it empties when it runs."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (window.LofteskartanQueue = window.LofteskartanQueue || []).push(["wire", {
-            map: {{ this._parent.get_name() }},
-            layers: { {% for key, layer in this.layers.items() %}{{ key|tojson }}: {{ layer.get_name() }},{% endfor %} },
-            control: {{ this.control.get_name() if this.control else "null" }},
-            options: {{ this.rendered_options()|tojson }}
-        }]);
-        if (!window.Lofteskartan && !document.getElementById("lofteskartan-script")) {
-            var lofteskartanScript = document.createElement("script");
-            lofteskartanScript.id = "lofteskartan-script";
-            lofteskartanScript.src = {{ this.script_url()|tojson }};
-            document.head.appendChild(lofteskartanScript);
-        }
-        {% endmacro %}
-    """)
-
-    @staticmethod
-    def script_url() -> str:
-        return asset_url("/static/js/lofteskartan.js")
-
-    def __init__(self, layers: dict, options: dict, groups: dict | None = None, control=None):
-        super().__init__()
-        self._name = "Wiring"
-        self.layers, self.options, self.groups, self.control = layers, options, groups or {}, control
-
-    def rendered_options(self) -> dict:
-        """The options, with the layer groups' variable names taken at render time (after stable ids)."""
-        return {**self.options, "groups": {k: g.get_name() for k, g in self.groups.items()}} if self.groups \
-            else self.options
-
-
 _LINK = re.compile(r"&lt;a href=&#34;(https://[A-Za-z0-9./_~%-]+)&#34;&gt;([^&<]{1,80})&lt;/a&gt;")
 
 
@@ -104,6 +66,7 @@ def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_pre
     fit = folium.FitBounds(bounds or SWEDEN_BOUNDS)
     fit.options["animate"] = False
     m.add_child(fit)
+    m.first_frame = [fit]  # what the first frame draws with the map; see render_parts
     return m
 
 
@@ -113,17 +76,44 @@ def _area_style(feature):
             "className": "area-shape"}
 
 
-def _outline(colour, dash=None, cls="outline"):
-    def style(_feature):
-        return {"color": colour, "weight": 3, "fill": False, "dashArray": dash, "className": cls}
-    return style
+CAMERA_AREA = {"color": "#5e3c99", "weight": 3, "fill": False, "dashArray": "8 6", "className": "camera-area"}
+EST_OUTLINE = {"color": "#1f78b4", "weight": 3, "fill": False, "dashArray": None, "className": "est-shape"}
+
+
+def _category(feature) -> str:
+    category = feature["properties"].get("category")
+    return category if category in LAGESBILD_COLOURS else "okand"
 
 
 def _lagesbild_style(feature):
-    category = feature["properties"].get("category")
-    category = category if category in LAGESBILD_COLOURS else "okand"
+    category = _category(feature)
     return {"color": LAGESBILD_COLOURS[category], "weight": 3, "fillColor": LAGESBILD_COLOURS[category],
             "fillOpacity": 0.25, "dashArray": "2 6", "className": "lagesbild-shape"}
+
+
+def _camera(sites: list[dict], area_layer, areas: list[dict], parent) -> dict:
+    """The camera layers: "camera_areas", outlines drawn from the areas the map already holds (an area once,
+    however many sites cover it), and "camera", the sites with geometry of their own (a point, or areas the
+    map does not hold). Either is None when it has nothing."""
+    inline = {f["properties"]["slug"] for f in areas} if area_layer else set()
+    derived = [f for f in sites if not f["properties"].get("point") and f["properties"].get("areas")
+               and {a["slug"] for a in f["properties"]["areas"]} <= inline]
+    own = [f for f in sites if f not in derived]
+    return {"camera": folium.GeoJson(_bare(own), name="camera", style_function=lambda _f: CAMERA_AREA,
+                                     marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True,
+                                                                fill_color="#ffffff", fill_opacity=1),
+                                     control=False).add_to(parent) if own else None,
+            "camera_areas": elements.FromAreas(area_layer, _camera_picks(derived), {"site": CAMERA_AREA}
+                                               ).add_to(parent) if derived else None}
+
+
+def _camera_picks(sites: list[dict]) -> dict:
+    """Area slug → one outline listing every camera site over that area (an area is outlined once)."""
+    by_area: dict[str, list[str]] = {}
+    for f in sites:
+        for a in f["properties"]["areas"]:
+            by_area.setdefault(a["slug"], []).append(f["properties"]["slug"])
+    return {slug: [{"style": "site", "sites": sites}] for slug, sites in by_area.items()}
 
 
 def bounds_of(features) -> list | None:
@@ -147,29 +137,33 @@ def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbi
     area_layer = None if remote else folium.GeoJson(
         _bare(areas, ("slug", "summary_status")), name="areas", style_function=_area_style,
         highlight_function=lambda f: {"weight": 4}, control=False).add_to(districts)
+    m.first_frame.append(districts)
     cameras = folium.FeatureGroup(name=names["camera"], show="camera" in show).add_to(m)
-    camera_layer = folium.GeoJson(
-        _bare(camera), name="camera",
-        style_function=_outline("#5e3c99", "8 6", "camera-area"),
-        marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True, fill_color="#ffffff",
-                                   fill_opacity=1),
-        control=False).add_to(cameras)
+    camera_layers = _camera(camera, area_layer, areas, cameras)
     est_group = folium.FeatureGroup(name=names["est"], show="est" in show).add_to(m)
-    est_layer = folium.GeoJson(_bare(est), name="est",
-                               style_function=_outline("#1f78b4", None, "est-shape"), control=False).add_to(est_group)
     lb_group = folium.FeatureGroup(name=f"{names['lagesbild']} ({year_label})", show="lagesbild" in show).add_to(m)
     categories = [{**f, "properties": {"slug": f["properties"]["slug"],
                                        "category": f["properties"]["lagesbild"]["category"]}} for f in lagesbild]
-    lb_layer = folium.GeoJson(_bare(categories, ("slug", "category")), name="lagesbild",
-                              style_function=_lagesbild_style, control=False).add_to(lb_group)
+    if area_layer:
+        est_layer = elements.FromAreas(area_layer, {f["properties"]["slug"]: [{"style": "est"}] for f in est},
+                               {"est": EST_OUTLINE}).add_to(est_group)
+        lb_layer = elements.FromAreas(
+            area_layer, {f["properties"]["slug"]: [{"style": _category(f)}] for f in categories},
+            {c: _lagesbild_style({"properties": {"category": c}}) for c in LAGESBILD_COLOURS}).add_to(lb_group)
+    else:
+        est_layer = folium.GeoJson(_bare(est), name="est", style_function=lambda _f: EST_OUTLINE,
+                                   control=False).add_to(est_group)
+        lb_layer = folium.GeoJson(_bare(categories, ("slug", "category")), name="lagesbild",
+                                  style_function=_lagesbild_style, control=False).add_to(lb_group)
     # Made folded: an open list measures the page while it loads (a forced layout that delayed a phone's first
     # frame by a quarter of a second); the page script opens it on a wide screen once the map is drawn.
     control = folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    layers = {"areas": area_layer, "camera": camera_layer, "est": est_layer, "lagesbild": lb_layer}
-    _Wiring({k: v for k, v in layers.items() if v is not None},
-            {"attributions": [str(escape(a)) for a in attributions], "remote": remote,
-             "colours": vocab.STATUS_COLOURS},
-            {"areas": districts, "camera": cameras, "est": est_group, "lagesbild": lb_group}, control).add_to(m)
+    layers = {"areas": area_layer, **camera_layers, "est": est_layer, "lagesbild": lb_layer}
+    elements.Wiring({k: v for k, v in layers.items() if v is not None},
+                    {"attributions": [str(escape(a)) for a in attributions], "remote": remote,
+                     "colours": vocab.STATUS_COLOURS},
+                    {"areas": districts, "camera": cameras, "est": est_group, "lagesbild": lb_group},
+                    control).add_to(m)
     if background:
         add_background(m, static_prefix, show="regso" in show)
     return m
@@ -181,12 +175,9 @@ def area_map(area_feature: dict, camera: list[dict], tile_url=None, tile_attribu
     m = new_map(tile_url, tile_attribution, bounds_of([area_feature]), static_prefix)
     layer = folium.GeoJson(_bare([area_feature], ("slug", "summary_status")), name="areas",
                            style_function=_area_style, control=False).add_to(m)
-    cam = folium.GeoJson(_bare(camera), name="camera",
-                         style_function=_outline("#5e3c99", "8 6", "camera-area"),
-                         marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True,
-                                                    fill_color="#ffffff", fill_opacity=1),
-                         control=False).add_to(m)
-    _Wiring({"areas": layer, "camera": cam}, {"attributions": [], "small": True}).add_to(m)
+    m.first_frame.append(layer)
+    layers = {"areas": layer, **_camera(camera, layer, [area_feature], m)}
+    elements.Wiring({k: v for k, v in layers.items() if v is not None}, {"attributions": [], "small": True}).add_to(m)
     return m
 
 
@@ -202,7 +193,7 @@ def highlight_map(features: list[dict], highlighted: set, tile_url=None, tile_at
                                                      "fillOpacity": 0.6 if f["properties"]["highlighted"] else 0.1,
                                                      "weight": 3 if f["properties"]["highlighted"] else 1},
                            control=False).add_to(m)
-    _Wiring({"areas": layer}, {"attributions": [], "small": True}).add_to(m)
+    elements.Wiring({"areas": layer}, {"attributions": [], "small": True}).add_to(m)
     return m
 
 
@@ -225,7 +216,7 @@ def candidate_map(features: list[dict], tile_url=None, tile_attribution="", stat
                                                      "fillOpacity": 0.25,
                                                      "dashArray": "6 4" if f["properties"]["kind"] != "exact" else None,
                                                      "className": "candidate-shape"}).add_to(m)
-    _Wiring({"areas": layer}, {"attributions": [], "small": True}).add_to(m)
+    elements.Wiring({"areas": layer}, {"attributions": [], "small": True}).add_to(m)
     return m
 
 
@@ -234,6 +225,7 @@ def render_parts(m: folium.Map) -> dict:
     root = m.get_root()
     _stable_ids(root)
     root.render()
+    script = _in_two_frames(root, m) if getattr(m, "first_frame", None) else root.script.render()
     header = root.header.render()
     # Folium's full-page defaults would block zooming (WCAG 1.4.4) and size the whole page to the map.
     header = re.sub(r"<meta name=\"viewport\".*?/>", "", header, flags=re.S)
@@ -243,29 +235,29 @@ def render_parts(m: folium.Map) -> dict:
     # parser until it arrived, and the page's text would wait with it (on a phone, most of a second).
     leaflet = "".join(_LEAFLET_TAG.findall(header))
     return {"header": _LEAFLET_TAG.sub("", header), "html": root.html.render(),
-            "script": leaflet + "<script>\n" + root.script.render() + "\n</script>"}
+            "script": leaflet + "<script>\n" + script + "\n</script>"}
+
+
+def _in_two_frames(root, m: folium.Map) -> str:
+    """The map script with only the map and its first_frame elements run at once, the rest (tiles, other
+    layers, controls, the page script) a frame later: the areas are drawn in the first frame a phone paints,
+    instead of waiting for tile images and secondary layers to be made."""
+    first, stack = {m.get_name()}, list(m.first_frame)
+    while stack:  # each element's own script, and those of what it holds (a layer's addTo is its child)
+        element = stack.pop()
+        first.add(element.get_name())
+        stack.extend(element._children.values())
+    now, later = [], []
+    for name, element in root.script._children.items():
+        (now if name in first else later).append(element.render())
+    # Two frames: a callback of the first frame runs before that frame is painted. A hidden tab has no frames.
+    return "\n".join(now) + "\n(function (later) {\nvar done = false;\n" \
+        "function run() { if (!done) { done = true; later(); } }\n" \
+        "requestAnimationFrame(function () { requestAnimationFrame(run); });\nsetTimeout(run, 1000);\n" \
+        "})(function () {\n" + "\n".join(later) + "\n});"
 
 
 _LEAFLET_TAG = re.compile(r'<script src="[^"]*/leaflet\.js"></script>\s*')
-
-
-class _PresenterWiring(MacroElement):
-    """Hands the presenter's map and its area layer to static/js/present.js (names come from the page's JSON)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        window.Presenter && window.Presenter.wire({
-            map: {{ this._parent.get_name() }},
-            areas: {{ this.layer.get_name() }},
-            options: {{ this.options|tojson }}
-        });
-        {% endmacro %}
-    """)
-
-    def __init__(self, layer, options: dict):
-        super().__init__()
-        self._name = "PresenterWiring"
-        self.layer, self.options = layer, options
 
 
 def presenter_map(areas: list[dict], tile_url=None, tile_attribution="", attributions=(),
@@ -286,31 +278,8 @@ def presenter_map(areas: list[dict], tile_url=None, tile_attribution="", attribu
     layer = folium.GeoJson(_bare(areas), name="areas", control=False,
                            style_function=lambda _f: {"color": "#1f2933", "weight": 2, "fillColor": "#0b5cad",
                                                       "fillOpacity": 0.12, "className": "present-area"}).add_to(m)
-    _PresenterWiring(layer, {"attributions": [str(escape(a)) for a in attributions]}).add_to(m)
+    elements.PresenterWiring(layer, {"attributions": [str(escape(a)) for a in attributions]}).add_to(m)
     return m
-
-
-class _BackgroundLayer(MacroElement):
-    """Hands the map to the page script, which lists the national background layer (SCB RegSO) in the layer
-    control and loads static/js/background.js only when the layer is shown (it then fetches the areas from
-    /api/background.geojson by bounding box as the map moves), so a map that does not show it never waits
-    for it. No area data passes through Folium: the options are constants, and names reach the page as
-    tooltip text made by the script."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (window.LofteskartanQueue = window.LofteskartanQueue || []).push(["background", {
-            map: {{ this._parent.get_name() }},
-            control: {{ this.control.get_name() if this.control else "null" }},
-            options: {{ this.options|tojson }}
-        }]);
-        {% endmacro %}
-    """)
-
-    def __init__(self, options: dict, control):
-        super().__init__()
-        self._name = "BackgroundLayer"
-        self.options, self.control = options, control  # named at render time, after the ids are made stable
 
 
 def add_background(m: folium.Map, static_prefix: str = "", min_zoom: int = 4, show: bool = False) -> folium.Map:
@@ -318,6 +287,6 @@ def add_background(m: folium.Map, static_prefix: str = "", min_zoom: int = 4, sh
 
     Must be added after the LayerControl, whose variable the script uses."""
     control = next((c for c in m._children.values() if isinstance(c, folium.LayerControl)), None)
-    _BackgroundLayer({"url": static_prefix + "/api/background.geojson", "minZoom": min_zoom, "show": show,
+    elements.BackgroundLayer({"url": static_prefix + "/api/background.geojson", "minZoom": min_zoom, "show": show,
                       "script": static_prefix + asset_url("/static/js/background.js")}, control).add_to(m)
     return m

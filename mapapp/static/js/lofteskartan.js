@@ -244,13 +244,22 @@
         cfg.layers.areas.eachLayer(function (layer) { bindArea(layer, propsOf("areas", layer)); });
         window.Lofteskartan.afterLoad();  /* a place found before the areas were bound (locate.js) opens now */
       }
-      if (cfg.layers.camera) {
-        cfg.layers.camera.eachLayer(function (layer) {
-          var props = propsOf("camera", layer);
-          layer.bindTooltip(el("span", {text: cameraText(props, S)}), {sticky: true});
-          layer.bindPopup(function () { return cameraPopup(props, S); });
+      ["camera", "camera_areas"].forEach(function (key) {
+        if (!cfg.layers[key]) { return; }
+        cfg.layers[key].eachLayer(function (layer) {
+          /* An outline drawn from an area's own geometry stands for every camera site over that area. */
+          var sites = key === "camera" ? [propsOf("camera", layer)]
+            : layer.feature.properties.sites.map(function (slug) { return (F.camera || {})[slug]; }).filter(Boolean);
+          if (!sites.length) { return; }
+          layer.bindTooltip(el("span", {text: sites.map(function (p) { return cameraText(p, S); }).join(" | ")}),
+                            {sticky: true});
+          layer.bindPopup(function () {
+            var box = el("div");
+            sites.forEach(function (p) { box.appendChild(cameraPopup(p, S)); });
+            return box;
+          });
         });
-      }
+      });
       ["est", "lagesbild"].forEach(function (key) {
         if (!cfg.layers[key]) { return; }
         cfg.layers[key].eachLayer(function (layer) {
