@@ -101,8 +101,7 @@ def test_a_year_view_holds_nothing_dated_after_that_year(december):
     html = text(december.get("/?year=2018"))
     assert "Läget per 2018-12-31" in html
     # No camera decision of 2019 or later, and none of 2022 shown as active in 2018.
-    features = json.loads(re.search(r'<script id="map-features" type="application/json">(.*?)</script>', html,
-                                    re.S).group(1))
+    features = december.get("/index.map.json?year=2018").get_json()  # the map's data, fetched as it draws
     for site in features.get("camera", {}).values():
         for key in ("decided", "start", "reported", "status_as_of"):
             assert not site.get(key) or site[key] <= "2018-12-31", site

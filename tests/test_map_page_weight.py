@@ -45,7 +45,7 @@ def test_leaflet_is_loaded_after_the_page_text_and_just_before_the_map_script(cl
     assert body.index('id="map-features"') < leaflet
 
 
-SKAGGETORP_FIRST_VERTEX = "[15.5682669, 58.4278622]"  # a ring starts and ends on it
+SKAGGETORP_FIRST_VERTEX = "[15.568267, 58.427862]"  # a ring starts and ends on it (stored: 15.5682669, 58.4278622)
 
 
 def test_each_polygon_is_sent_once_whatever_layers_show_it(client):
@@ -72,3 +72,31 @@ def test_a_map_page_names_what_it_cannot_be_drawn_without_as_preloads(client):
     assert any("/static/css/app.css" in link and link.endswith("as=style") for link in links)
     assert not any("locate.js" in link for link in links)  # deferred: it would compete with Leaflet
     assert "Link" not in client.get("/index.json").headers
+
+
+def test_a_map_draws_coordinates_to_a_tenth_of_a_metre_and_downloads_keep_them_as_stored(client):
+    assert "15.5682669" not in client.get("/area/skaggetorp").get_data(as_text=True)
+    assert "15.5682669" in client.get("/api/areas.geojson").get_data(as_text=True)
+    assert "15.5682669" in client.get("/api/export/areas.geojson").get_data(as_text=True)
+
+
+def test_static_files_are_compressed_once_at_the_strongest_setting_for_br_and_gzip_clients(client):
+    import gzip
+
+    import brotli
+    url = "/static/vendor/leaflet/leaflet.js"
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    br = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    gz = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain.headers
+    assert br.headers["Content-Encoding"] == "br" and gz.headers["Content-Encoding"] == "gzip"
+    assert brotli.decompress(br.get_data()) == plain.get_data() == gzip.decompress(gz.get_data())
+    assert len(br.get_data()) < 0.9 * len(gz.get_data()) < 0.3 * len(plain.get_data())
+    assert "Accept-Encoding" in br.headers["Vary"] and br.headers["ETag"] != gz.headers["ETag"]
+    again = client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": br.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_pages_go_as_brotli_to_a_browser_that_offers_zstd_too(client):
+    page = client.get("/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert page.headers["Content-Encoding"] == "br"

@@ -7,7 +7,8 @@ from mapapp.core.settings import DEFAULTS, SETTINGS
 
 PACKAGE = Path(__file__).resolve().parent.parent / "mapapp"
 # Keys that belong to Flask or an extension and are set by the app itself, not by an operator.
-OWNED_ELSEWHERE = {"TESTING", "COMPRESS_CACHE_KEY", "COMPRESS_CACHE_BACKEND", "WTF_CSRF_ENABLED"}
+OWNED_ELSEWHERE = {"TESTING", "COMPRESS_CACHE_KEY", "COMPRESS_CACHE_BACKEND", "COMPRESS_ALGORITHM", "COMPRESS_BR_LEVEL",
+                   "WTF_CSRF_ENABLED"}
 
 
 def test_every_setting_read_in_the_code_is_in_the_table():

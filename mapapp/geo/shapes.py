@@ -206,6 +206,15 @@ def union_geojson(geometries: list[dict]) -> dict | None:
     return to_geojson(shapely.union_all([from_geojson(g) for g in geometries]))
 
 
+DISPLAY_DECIMALS = 6  # about 0.1 m: finer than any zoom a map offers, and a seventh of the bytes of a polygon
+
+
+def display_geojson(geojson_text: str, decimals: int = DISPLAY_DECIMALS) -> dict:
+    """The geometry as a map draws it: the stored shape with coordinates rounded to what a screen can show."""
+    return json.loads(shapely.to_geojson(shapely.transform(shapely.from_geojson(geojson_text),
+                                                           lambda c: np.round(c, decimals))))
+
+
 def shape_facts(geojson_text: str) -> tuple[list[float], list[float]]:
     """A point inside the geometry ([lon, lat]) and its bounding box, rounded to 6 decimals."""
     geom = shapely.from_geojson(geojson_text)

@@ -1,6 +1,10 @@
 """Static files sent cheaply: each URL carries its content's hash (?v=…), so a browser keeps it for a year
 without asking again; the bytes are read once, compressed once (gzip for gzip-only clients too), and a
 reload of an unversioned URL is a 304."""
+import gzip
+import threading
+
+import brotli
 from flask import abort, current_app, g, request
 
 from ..render.assets import static_file as read_static
@@ -14,9 +18,16 @@ def static_file(filename):
     if found is None:
         abort(404)
     data, digest, mimetype = found
-    response = current_app.response_class(data, mimetype=mimetype)
-    response.set_etag(digest)
-    g.mapapp_etag = digest  # Flask-Compress keeps the compressed bytes under this key
+    encoding = request.accept_encodings.best_match(ENCODINGS) if _compressible(mimetype) else None
+    if encoding:
+        response = current_app.response_class(_encoded(data, digest, encoding), mimetype=mimetype)
+        response.headers["Content-Encoding"] = encoding
+        response.vary.add("Accept-Encoding")
+        response.set_etag(f"{digest}:{encoding}")
+    else:
+        response = current_app.response_class(data, mimetype=mimetype)
+        response.set_etag(digest)
+        g.mapapp_etag = digest  # Flask-Compress keeps the compressed bytes under this key
     if request.args.get("v") == digest:
         response.cache_control.public = True
         response.cache_control.max_age = YEAR
@@ -24,6 +35,27 @@ def static_file(filename):
     else:
         response.cache_control.no_cache = True
     return response.make_conditional(request)
+
+
+# A file is compressed once per process at the strongest setting (Brotli 11 is about 13 % smaller than gzip for
+# Leaflet, too slow to run per answer but not once), for clients offering br, else gzip.
+ENCODINGS = ["br", "gzip"]
+_encodings: dict[tuple[str, str], bytes] = {}
+_lock = threading.Lock()
+
+
+def _compressible(mimetype: str) -> bool:
+    return mimetype.startswith(("text/", "application/javascript", "application/json", "image/svg+xml"))
+
+
+def _encoded(data: bytes, digest: str, encoding: str) -> bytes:
+    key = (digest, encoding)
+    found = _encodings.get(key)
+    if found is None:
+        found = brotli.compress(data, quality=11) if encoding == "br" else gzip.compress(data, 9, mtime=0)
+        with _lock:
+            _encodings[key] = found
+    return found
 
 
 def _versioned(endpoint, values):

@@ -14,6 +14,7 @@ def link_header(body: bytes) -> str | None:
     """`Link` value preloading the page's own stylesheets and parser-blocking scripts, or None."""
     if not body.lstrip().lower().startswith(b"<!doctype html"):
         return None
-    links = [f"<{m.decode()}>; rel=preload; as=style" for m in _STYLESHEET.findall(body)]
-    links += [f"<{m.decode()}>; rel=preload; as=script" for m in _BLOCKING_SCRIPT.findall(body)]
+    # Scripts first: the largest (Leaflet) decides when the map can be drawn, and is asked for first.
+    links = [f"<{m.decode()}>; rel=preload; as=script" for m in _BLOCKING_SCRIPT.findall(body)]
+    links += [f"<{m.decode()}>; rel=preload; as=style" for m in _STYLESHEET.findall(body)]
     return ", ".join(dict.fromkeys(links)) or None

@@ -10,7 +10,8 @@ class Wiring(MacroElement):
     """Hands the map and its layers to static/js/lofteskartan.js, which binds safe tooltips and the panel.
 
     The page script is fetched only now, once the polygons are drawn (it would otherwise share a phone's
-    bandwidth with leaflet.js ahead of the first frame); the calls wait in a queue it empties when it runs."""
+    bandwidth with leaflet.js ahead of the first frame), and the map's data with it when the page names its
+    URL (templates/_map_scripts.html); the calls wait in a queue the page script empties when it runs."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -20,12 +21,23 @@ class Wiring(MacroElement):
             control: {{ this.control.get_name() if this.control else "null" }},
             options: {{ this.rendered_options()|tojson }}
         }]);
-        if (!window.Lofteskartan && !document.getElementById("lofteskartan-script")) {
-            var lofteskartanScript = document.createElement("script");
-            lofteskartanScript.id = "lofteskartan-script";
-            lofteskartanScript.src = {{ this.script_url()|tojson }};
-            document.head.appendChild(lofteskartanScript);
-        }
+        (function (node) {  /* the map's data, when the page names its URL instead of carrying it */
+            var src = node && node.getAttribute("data-src");
+            if (src && !window.LofteskartanFeatures) {
+                window.LofteskartanFeatures = fetch(src, {credentials: "same-origin"})
+                    .then(function (r) { return r.ok ? r.json() : {}; });
+            }
+        })(document.getElementById("map-features"));
+        (function (after) {  /* the page script, and the page's own scripts (map-after), each once */
+            var sources = [{{ this.script_url()|tojson }}].concat(after ? JSON.parse(after.textContent) : []);
+            sources.forEach(function (src) {
+                if (document.querySelector('script[data-after-map="' + src + '"]')) { return; }
+                var script = document.createElement("script");
+                script.src = src;
+                script.setAttribute("data-after-map", src);
+                document.head.appendChild(script);
+            });
+        })(document.getElementById("map-after"));
         {% endmacro %}
     """)
 

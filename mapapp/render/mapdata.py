@@ -32,16 +32,18 @@ def _maps():
     return app_cache(current_app, "maps", "MAP_CACHE_BYTES", by_bytes=True)
 
 
-def area_features(session, today, year=None, municipality=None, slugs=None) -> list[dict]:
-    """One feature per area (all, a municipality's, or the given slugs) with the map's summary as properties."""
+def area_features(session, today, year=None, municipality=None, slugs=None, stored=False) -> list[dict]:
+    """One feature per area (all, a municipality's, or the given slugs) with the map's summary as properties and
+    its geometry as a map draws it (geo.display_geojson), or as stored (downloads)."""
     def build():
         summaries = _summaries(session, today, year, municipality, slugs)
         shapes = area_shapes.of(session, [s["slug"] for s in summaries])
+        geometry = json.loads if stored else geo.display_geojson
         return [{"type": "Feature", "id": s["slug"], "properties": _props(s, shapes[s["slug"]]),
-                 "geometry": json.loads(shapes[s["slug"]].geometry)} for s in summaries]
+                 "geometry": geometry(shapes[s["slug"]].geometry)} for s in summaries]
     # None is every area, [] is none: the key keeps them apart.
     key = ("area-features", worlds.key(session, today, year), municipality,
-           None if slugs is None else tuple(slugs), str(get_locale()))
+           None if slugs is None else tuple(slugs), str(get_locale()), stored)
     return _maps().get_or_build(key, build)
 
 

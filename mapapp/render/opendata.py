@@ -34,7 +34,7 @@ def area_features(session, today) -> list[dict]:
     areas = worlds.get(session, today).areas
     # The map's features are cached and shared: each gets a copy with the provenance added.
     return [{**f, "properties": {**f["properties"], "provenance": areas[f["id"]]["provenance"]}}
-            for f in mapdata.area_features(session, today)]
+            for f in mapdata.area_features(session, today, stored=True)]
 
 
 def camera_features(session, today=None) -> list[dict]:

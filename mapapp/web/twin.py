@@ -13,9 +13,10 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from flask import jsonify, render_template
+from flask import jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from ..core.errors import MapappError
 from ..http.pagecache import cached_page
 
 
@@ -35,14 +36,20 @@ def respond(result, fmt: str | None, template: str | None):
     if fmt == ".json":
         return jsonify(page.data), page.status
     extra = page.html() if callable(page.html) else (page.html or {})
+    if fmt == ".map.json":
+        if not isinstance(extra, dict) or not extra.get("map"):
+            raise MapappError("This page has no map.", 404)
+        return jsonify(extra["map"]["features"]), page.status
     if not isinstance(extra, dict):  # the page built its own answer (a redirect, or a page of its own)
         return extra
     return render_template(page.template or template, data=page.data, **extra), page.status
 
 
 def twin(bp, rule: str, template: str | None = None, *, json_rule: str | None = None, cached: bool = False,
-         **options):
-    """Register rule for HTML and json_rule (default: rule + '.json') for JSON, both served by one view."""
+         map_data: bool = False, **options):
+    """Register rule for HTML and json_rule (default: rule + '.json') for JSON, both served by one view; with
+    map_data, also the data of the page's map (the same rule, '.map.json'), which the page fetches as it draws
+    the map instead of carrying it (see map_data_url)."""
     def decorator(view):
         def endpoint(*args, fmt=None, **kwargs):
             return respond(view(*args, **kwargs), fmt, template)
@@ -52,5 +59,15 @@ def twin(bp, rule: str, template: str | None = None, *, json_rule: str | None = 
         # The twin only reads: forms post to the page itself.
         bp.add_url_rule(json_rule or rule + "<any('.json'):fmt>", view.__name__, served,
                         **{**options, "methods": ["GET"]})
+        if map_data:
+            bp.add_url_rule((json_rule or rule + "<any('.json'):fmt>").replace("'.json'", "'.map.json'"),
+                            view.__name__ + "_map_data", served, **{**options, "methods": ["GET"]})
         return view
     return decorator
+
+
+def map_data_url() -> str:
+    """The URL of this page's map data (its .map.json twin), with the page's own query."""
+    endpoint = request.endpoint.removesuffix("_map_data") + "_map_data"
+    args = {k: v for k, v in (request.view_args or {}).items() if k != "fmt"}
+    return url_for(endpoint, **args, fmt=".map.json", **request.args.to_dict())

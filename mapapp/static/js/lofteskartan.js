@@ -206,8 +206,18 @@
     setTimeout(run, 1500);  /* a hidden tab has no frames */
   }
 
+  /* The map's data: carried in the page, or fetched from the URL it names (the map script starts that fetch). */
+  function mapData() {
+    var node = document.getElementById("map-features"), src = node && node.getAttribute("data-src");
+    if (!src) { return Promise.resolve(json("map-features")); }
+    if (!window.LofteskartanFeatures) {
+      window.LofteskartanFeatures = fetch(src, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : {}; });
+    }
+    return window.LofteskartanFeatures.catch(function () { return {}; });
+  }
+
   function wire(cfg) {
-    var S = json("map-strings"), F = json("map-features");
+    var S = json("map-strings"), F = {};
     function propsOf(key, layer) { return (F[key] || {})[layer.feature.id] || layer.feature.properties; }
     var map = cfg.map, main = !cfg.options.small && !!(cfg.layers.areas || cfg.options.remote);
     window.lofteskartanMap = map;
@@ -234,55 +244,58 @@
         });
       }
     }
-    if (cfg.options.remote) {
-      remoteAreas(map, window[(cfg.options.groups || {}).areas], cfg.options, F.municipalities || [], labels,
-                  bindArea, function () { Object.keys(byslug).forEach(function (k) { delete byslug[k]; }); });
-    }
     foldLayerList(map, cfg.control, S);
-    afterPaint(function () {
-      if (cfg.layers.areas) {
-        cfg.layers.areas.eachLayer(function (layer) { bindArea(layer, propsOf("areas", layer)); });
-        window.Lofteskartan.afterLoad();  /* a place found before the areas were bound (locate.js) opens now */
+    mapData().then(function (data) { F = data; bindAll(); });
+    function bindAll() {
+      if (cfg.options.remote) {
+        remoteAreas(map, window[(cfg.options.groups || {}).areas], cfg.options, F.municipalities || [], labels,
+                    bindArea, function () { Object.keys(byslug).forEach(function (k) { delete byslug[k]; }); });
       }
-      ["camera", "camera_areas"].forEach(function (key) {
-        if (!cfg.layers[key]) { return; }
-        cfg.layers[key].eachLayer(function (layer) {
-          /* An outline drawn from an area's own geometry stands for every camera site over that area. */
-          var sites = key === "camera" ? [propsOf("camera", layer)]
-            : layer.feature.properties.sites.map(function (slug) { return (F.camera || {})[slug]; }).filter(Boolean);
-          if (!sites.length) { return; }
-          layer.bindTooltip(el("span", {text: sites.map(function (p) { return cameraText(p, S); }).join(" | ")}),
-                            {sticky: true});
-          layer.bindPopup(function () {
-            var box = el("div");
-            sites.forEach(function (p) { box.appendChild(cameraPopup(p, S)); });
-            return box;
+      afterPaint(function () {
+        if (cfg.layers.areas) {
+          cfg.layers.areas.eachLayer(function (layer) { bindArea(layer, propsOf("areas", layer)); });
+          window.Lofteskartan.afterLoad();  /* a place found before the areas were bound (locate.js) opens now */
+        }
+        ["camera", "camera_areas"].forEach(function (key) {
+          if (!cfg.layers[key]) { return; }
+          cfg.layers[key].eachLayer(function (layer) {
+            /* An outline drawn from an area's own geometry stands for every camera site over that area. */
+            var sites = key === "camera" ? [propsOf("camera", layer)]
+              : layer.feature.properties.sites.map(function (slug) { return (F.camera || {})[slug]; }).filter(Boolean);
+            if (!sites.length) { return; }
+            layer.bindTooltip(el("span", {text: sites.map(function (p) { return cameraText(p, S); }).join(" | ")}),
+                              {sticky: true});
+            layer.bindPopup(function () {
+              var box = el("div");
+              sites.forEach(function (p) { box.appendChild(cameraPopup(p, S)); });
+              return box;
+            });
           });
         });
-      });
-      ["est", "lagesbild"].forEach(function (key) {
-        if (!cfg.layers[key]) { return; }
-        cfg.layers[key].eachLayer(function (layer) {
-          var props = propsOf(key, layer);
-          var text = key === "est" ? props.name + " – " + (S.est || "EST")
-                                   : props.name + " – " + ((props.lagesbild || {}).category_label || "") + " (" + ((props.lagesbild || {}).year || "") + ")";
-          layer.bindTooltip(el("span", {text: text}), {sticky: true});
+        ["est", "lagesbild"].forEach(function (key) {
+          if (!cfg.layers[key]) { return; }
+          cfg.layers[key].eachLayer(function (layer) {
+            var props = propsOf(key, layer);
+            var text = key === "est" ? props.name + " – " + (S.est || "EST")
+                                     : props.name + " – " + ((props.lagesbild || {}).category_label || "") + " (" + ((props.lagesbild || {}).year || "") + ")";
+            layer.bindTooltip(el("span", {text: text}), {sticky: true});
+          });
         });
-      });
-      document.querySelectorAll("[data-open-area]").forEach(function (button) {
-        button.addEventListener("click", function () {
-          var layer = byslug[button.getAttribute("data-open-area")];
-          if (layer) { showArea(layer, S); }
+        document.querySelectorAll("[data-open-area]").forEach(function (button) {
+          button.addEventListener("click", function () {
+            var layer = byslug[button.getAttribute("data-open-area")];
+            if (layer) { showArea(layer, S); }
+          });
         });
+        if (main) {
+          if (!cfg.options.remote) { addOverviewDots(map, cfg.layers.areas, S); }
+          map.on("click", function (e) {
+            if (window.LofteskartanLocate) { window.LofteskartanLocate.lookup(e.latlng.lng, e.latlng.lat); }
+          });
+          keepViewInUrl(map, cfg.options.groups || {});
+        }
       });
-      if (main) {
-        if (!cfg.options.remote) { addOverviewDots(map, cfg.layers.areas, S); }
-        map.on("click", function (e) {
-          if (window.LofteskartanLocate) { window.LofteskartanLocate.lookup(e.latlng.lng, e.latlng.lat); }
-        });
-        keepViewInUrl(map, cfg.options.groups || {});
-      }
-    });
+    }
     window.Lofteskartan.layers = byslug;
     window.Lofteskartan.focusPoint = function (lon, lat, slug) {
       markPoint(map, lon, lat);
