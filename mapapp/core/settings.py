@@ -80,7 +80,7 @@ SETTINGS = (
     Setting("MAP_CACHE_BYTES", 48 * MB, "Rendered maps, map features and area indexes kept per worker, in bytes."),
     Setting("SHAPE_CACHE_BYTES", 32 * MB, "Area geometry (as stored, and simplified per zoom band) kept per worker, in bytes."),
     Setting("MAP_INLINE_AREAS", 300, "Up to this many areas a map page carries inline; beyond, loaded by bbox."),
-    Setting("MAP_INLINE_BYTES", 100_000, "Up to this much stored geometry text (about 30 kB gzip) a map page carries inline; beyond, loaded by bbox, simplified for the zoom."),
+    Setting("MAP_INLINE_BYTES", 300_000, "Up to this much stored geometry text (about 90 kB compressed: any one municipality's areas) a map page carries inline; beyond, loaded by bbox, simplified for the zoom."),
     Setting("PAGE_CACHE_BYTES", 32 * MB, "Whole anonymous pages kept per worker, in bytes."),
     Setting("COMPRESS_CACHE_BYTES", 32 * MB, "Compressed answers kept per worker, in bytes."),
     Setting("BACKGROUND_CACHE_BYTES", 32 * MB, "Background-layer answers kept per worker, in bytes."),
