@@ -49,18 +49,20 @@ def serve_and_measure(size, db: dict, work: Path, opts: dict, main: bool) -> dic
     bench = work / f"serve-{size.name.replace('×', 'x')}"
     (bench / "static").mkdir(parents=True)
     out = {}
-    plain_path = None
+    plain_path = tiles_path = None
     if not opts["no_browser"]:
         say(f"plain Folium page of every area, {size.name} …")
         app = create_app(sizes.app_config(db["url"]))
         plain_path, out["plain_bytes"] = browser.write_plain(app, bench / "plain", "p" + size.name.replace("×", "x"))
+        if size.name != "national":  # like for like: a plain page with Folium's default tile layer, as the app has one
+            tiles_path, _ = browser.write_plain(app, bench / "plain", "t" + size.name.replace("×", "x"), "OpenStreetMap")
         app.extensions["mapapp_engine"].dispose()
     with server.gunicorn(db["url"], bench, opts["workers"], work / "gunicorn.log") as (proc, base):
         if main:
             say("304 on reloads, across the workers (fresh server) …")
             out["reloads"] = workers.reloads(base)
         if plain_path:
-            pages = browser.pages_for(size.name, plain_path)
+            pages = browser.pages_for(size.name, plain_path, tiles_path)
             _warm(base, sorted({p[1] for p in pages} | {"/api/areas.geojson?" + CITY_QUERY}))
             say(f"phone row, {size.name}: {opts['browser_runs']} runs of {len(pages)} pages …")
             out["browser"] = browser.measure(base, pages, opts["browser_runs"])

@@ -60,8 +60,13 @@ TIMINGS = """() => {
 }"""
 
 
-def plain_page(app) -> str:
-    """Every area's polygon as plain Folium draws it: one GeoJson layer with a name tooltip, inline."""
+PLAIN = "plain Folium page"
+PLAIN_TILES = "plain Folium page with its default tile layer"
+
+
+def plain_page(app, tiles=None) -> str:
+    """Every area's polygon as plain Folium draws it: one GeoJson layer with a name tooltip, inline; no tile
+    layer (the strict baseline), or Folium's default one (tiles="OpenStreetMap", as the app has one)."""
     import folium
 
     from mapapp.render.assets import asset_url
@@ -75,7 +80,7 @@ def plain_page(app) -> str:
         features = [{"type": "Feature", "id": slug, "geometry": json.loads(text),
                      "properties": {"slug": slug, "name": names[slug]["name"], "bbox": boxes[slug]}}
                     for slug, text in area_store.geometry_texts(session).items()]
-        m = folium.Map(location=[59.0, 16.0], zoom_start=6, tiles=None)
+        m = folium.Map(location=[59.0, 16.0], zoom_start=6, tiles=tiles)
         m.default_js = [("leaflet", asset_url("/static/vendor/leaflet/leaflet.js"))]
         m.default_css = [("leaflet_css", asset_url("/static/vendor/leaflet/leaflet.css"))]
         folium.GeoJson({"type": "FeatureCollection", "features": features}, name="areas",
@@ -86,8 +91,8 @@ def plain_page(app) -> str:
         return m.get_root().render()
 
 
-def write_plain(app, folder: Path, name: str) -> tuple[str, int]:
-    html = plain_page(app)
+def write_plain(app, folder: Path, name: str, tiles=None) -> tuple[str, int]:
+    html = plain_page(app, tiles)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.html").write_text(html, encoding="utf-8")
     return f"/bench/plain/{name}", len(html.encode("utf-8"))
@@ -169,16 +174,18 @@ def outside_line(browser_results: dict) -> str:
             f"(none left the machine): {per_host}")
 
 
-def pages_for(size_name: str, plain_path: str) -> list[tuple]:
-    """What the phone opens: `/` as it comes, and the plain page; at national size also a municipality's
-    view (its areas inline) and a city view reached from `/` (its areas fetched by bbox)."""
+def pages_for(size_name: str, plain_path: str, tiles_path: str | None = None) -> list[tuple]:
+    """What the phone opens: `/` as it comes, and the plain page (and the plain page with a tile layer); at
+    national size also a municipality's view (its areas inline) and a city view reached from `/` (its areas
+    fetched by bbox)."""
     if size_name != "national":
-        return [("`/`", "/", POLYGONS, None), ("plain Folium page", plain_path, POLYGONS, None)]
+        return [("`/`", "/", POLYGONS, None), (PLAIN, plain_path, POLYGONS, None)] + \
+            ([(PLAIN_TILES, tiles_path, POLYGONS, None)] if tiles_path else [])
     zoom, lat, lon = CITY_VIEW
     return [("`/`, first view: municipality dots", "/", DOTS, None),
             (f"`/?kommun={STOCKHOLM}` (Stockholm, its areas inline)", f"/?kommun={STOCKHOLM}", POLYGONS, None),
             (f"`/`, city view {zoom}/{lat}/{lon} (areas by bbox)", "/", POLYGONS, list(CITY_VIEW)),
-            ("plain Folium page", plain_path, POLYGONS, None)]
+            (PLAIN, plain_path, POLYGONS, None)]
 
 
 STOCKHOLM = "0180"
