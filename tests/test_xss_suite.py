@@ -117,6 +117,19 @@ CLICK_POINT = """([lat, lon]) => {
 }"""
 
 
+MOVING = """() => { const map = window.lofteskartanMap;
+  return !!(map._animatingZoom || map._flyToFrame || (map._panAnim && map._panAnim._inProgress)); }"""
+
+
+def map_at_rest(page, timeout: float = 15):
+    """Poll from Python (the page's CSP forbids the eval wait_for_function uses) until no zoom or pan runs."""
+    import time
+    deadline = time.monotonic() + timeout
+    while page.evaluate(MOVING):
+        assert time.monotonic() < deadline, "the map never came to rest"
+        time.sleep(0.05)
+
+
 def norm(text) -> str:
     return " ".join(str(text).split())
 
@@ -432,7 +445,10 @@ def check_map(browser: Browser, path: str, names, cameras, out: Outcome):
         if bad:
             out.fail(f"{path} popups", f"links that are not http(s): {bad[:3]}")
         # One real click, as a person would, zoomed in beside the area's camera marker: the area it lands in
-        # opens in the panel (or, where an overlay takes the click, the point look-up names the area).
+        # opens in the panel (or, where an overlay takes the click, the point look-up names the area). First the
+        # map comes to rest: the panels opened above zoom to each area, and a zoom still under way when the view
+        # is set would end afterwards, moving the map away from under the click.
+        map_at_rest(browser.tab.page)
         x, y = browser.tab.page.evaluate(CLICK_POINT, [58.5006, 15.9512])
         browser.tab.page.mouse.click(x, y)
         try:
