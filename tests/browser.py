@@ -65,9 +65,11 @@ def chromium(width=1280, height=900, **context_options):
 
 
 def settle(tab, timeout_s: float = 10.0):
-    """Wait until the map has stopped zooming and panning (checked twice, 100 ms apart)."""
+    """Wait until the page script has bound the map (it arrives after the first frame, maybe after the load
+    event) and the map has stopped zooming and panning (checked twice, 100 ms apart)."""
     import time
-    state = "[window.lofteskartanMap.getZoom(), window.lofteskartanMap.getCenter().lat, !!window.lofteskartanMap._animatingZoom]"
+    state = ("document.querySelector('.folium-map[data-map-ready]') ? [window.lofteskartanMap.getZoom(), "
+             "window.lofteskartanMap.getCenter().lat, !!window.lofteskartanMap._animatingZoom] : [null, null, true]")
     deadline, last = time.monotonic() + timeout_s, None
     while time.monotonic() < deadline:
         now = tab.page.evaluate(state)

@@ -294,6 +294,8 @@
           });
           keepViewInUrl(map, cfg.options.groups || {});
         }
+        /* Everything bound: tests (and anything else) can wait for this instead of guessing. */
+        map.getContainer().setAttribute("data-map-ready", "");
       });
     }
     window.Lofteskartan.layers = byslug;
