@@ -77,6 +77,7 @@ def _phone(context, url: str, plan: dict, spot: tuple[float, float]):
     page.check(f"#area-{plan['area']}")
     page.click("form.area-form button[type=submit]")
     page.wait_for_selector("#questions")
+    page.wait_for_load_state("load")  # as a person waits for the page: its map script may still move things
     for key in (EST, SANDVIK):
         page.check(f'input[name="rate:{key}"][value="{plan[key]}"]')
     for theme in plan["themes"]:
