@@ -100,3 +100,15 @@ def test_static_files_are_compressed_once_at_the_strongest_setting_for_br_and_gz
 def test_pages_go_as_brotli_to_a_browser_that_offers_zstd_too(client):
     page = client.get("/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
     assert page.headers["Content-Encoding"] == "br"
+
+
+def test_the_map_data_url_carries_the_page_query_as_it_came_whatever_its_names(client):
+    import re
+    for query in ("fmt=x", "slug=x", "_external=1&_scheme=javascript", "_anchor=x", "year=2019&layers=areas,camera"):
+        page = client.get(f"/area/hageby?{query}")
+        assert page.status_code in (200, 400), query
+        if page.status_code == 200:
+            src = re.search(r'data-src="([^"]+)"', page.get_data(as_text=True)).group(1).replace("&amp;", "&")
+            assert src == f"/area/hageby.map.json?{query}", src
+    index = client.get("/?year=2019&layers=areas,camera").get_data(as_text=True)
+    assert 'data-src="/index.map.json?year=2019&amp;layers=areas,camera"' in index

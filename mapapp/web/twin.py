@@ -70,4 +70,7 @@ def map_data_url() -> str:
     """The URL of this page's map data (its .map.json twin), with the page's own query."""
     endpoint = request.endpoint.removesuffix("_map_data") + "_map_data"
     args = {k: v for k, v in (request.view_args or {}).items() if k != "fmt"}
-    return url_for(endpoint, **args, fmt=".map.json", **request.args.to_dict())
+    # The query is passed on as it came: as url_for arguments its names could clash with the rule's
+    # (?slug=, ?fmt=) or steer url_for itself (?_external=, ?_anchor=).
+    query = request.query_string.decode("latin-1")
+    return url_for(endpoint, **args, fmt=".map.json") + ("?" + query if query else "")
