@@ -61,8 +61,7 @@ def scale_rows(sizes: dict) -> list[tuple]:
                  f"1×: {ms(one['cold']['index_json'])}" if one else "", "", "≤ 2 s", met(index <= GOALS["index_s"])))
     costs = cost_per_area(sizes)
     worst_flat, ok = flatness(costs)
-    falls = worst_flat is not None and costs["national" if "national" in costs else big_name]["per_area"] < \
-        costs.get("10×", {}).get("per_area", 0)
+    falls = worst_flat is not None and costs[big_name]["per_area"] < costs["10×"]["per_area"]
     rows.append(("cost per area, average: cold `/` ÷ areas", ", ".join(f"{n} {ms(c['per_area'])}" for n, c in costs.items()),
                  "the 10× figure", f"±{worst_flat * 100:.0f} %" if worst_flat is not None else "",
                  "flat ±50 % from 10× to national", met(ok) if ok or not falls else "**not met** as written (falls)"))

@@ -20,7 +20,7 @@ def static_file(filename):
     data, digest, mimetype = found
     encoding = request.accept_encodings.best_match(ENCODINGS) if _compressible(mimetype) else None
     if encoding:
-        response = current_app.response_class(_encoded(data, digest, encoding), mimetype=mimetype)
+        response = current_app.response_class(_encoded(filename, data, digest, encoding), mimetype=mimetype)
         response.headers["Content-Encoding"] = encoding
         response.vary.add("Accept-Encoding")
         response.set_etag(f"{digest}:{encoding}")
@@ -38,9 +38,10 @@ def static_file(filename):
 
 
 # A file is compressed once per process at the strongest setting (Brotli 11 is about 13 % smaller than gzip for
-# Leaflet, too slow to run per answer but not once), for clients offering br, else gzip.
+# Leaflet, too slow to run per answer but not once), for clients offering br, else gzip. Kept per file name and
+# encoding, the latest content only: as many entries as static files, twice.
 ENCODINGS = ["br", "gzip"]
-_encodings: dict[tuple[str, str], bytes] = {}
+_encodings: dict[tuple[str, str], tuple[str, bytes]] = {}
 _lock = threading.Lock()
 
 
@@ -48,14 +49,13 @@ def _compressible(mimetype: str) -> bool:
     return mimetype.startswith(("text/", "application/javascript", "application/json", "image/svg+xml"))
 
 
-def _encoded(data: bytes, digest: str, encoding: str) -> bytes:
-    key = (digest, encoding)
-    found = _encodings.get(key)
-    if found is None:
-        found = brotli.compress(data, quality=11) if encoding == "br" else gzip.compress(data, 9, mtime=0)
+def _encoded(filename: str, data: bytes, digest: str, encoding: str) -> bytes:
+    known = _encodings.get((filename, encoding))
+    if known is None or known[0] != digest:
+        known = (digest, brotli.compress(data, quality=11) if encoding == "br" else gzip.compress(data, 9, mtime=0))
         with _lock:
-            _encodings[key] = found
-    return found
+            _encodings[(filename, encoding)] = known
+    return known[1]
 
 
 def _versioned(endpoint, values):

@@ -1,8 +1,8 @@
 """HTTP efficiency for every answer: compression and validators, so a reload costs almost nothing.
 
-- Flask-Compress compresses HTML, JSON and GeoJSON (br when the client offers it, else gzip); static files are
-  compressed by http/assets.py. The compressed bytes of an answer are kept, keyed by its ETag, so each version of a page is
-  compressed once, not once per request.
+- Flask-Compress compresses HTML, JSON and GeoJSON (br when the client offers it, else gzip; static files are
+  compressed by http/assets.py). The compressed bytes of an answer are kept, keyed by its ETag, so each
+  version of a page is compressed once, not once per request.
 - Every GET 200 page or JSON answer gets an ETag (SHA-1 of its uncompressed body) and
   `Cache-Control: no-cache` (plus `private` and `Vary: Cookie` when it read the session), and a
   conditional GET is answered 304 with no body. Answers that set their own validators or

@@ -25,7 +25,8 @@ class Wiring(MacroElement):
             var src = node && node.getAttribute("data-src");
             if (src && !window.LofteskartanFeatures) {
                 window.LofteskartanFeatures = fetch(src, {credentials: "same-origin"})
-                    .then(function (r) { return r.ok ? r.json() : {}; });
+                    .then(function (r) { return r.ok ? r.json() : {}; })
+                    .catch(function () { return {}; });  /* without it the map still draws; names wait */
             }
         })(document.getElementById("map-features"));
         (function (after) {  /* the page script, and the page's own scripts (map-after), each once */

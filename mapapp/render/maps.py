@@ -96,9 +96,11 @@ def _camera(sites: list[dict], area_layer, areas: list[dict], parent) -> dict:
     however many sites cover it), and "camera", the sites with geometry of their own (a point, or areas the
     map does not hold). Either is None when it has nothing."""
     inline = {f["properties"]["slug"] for f in areas} if area_layer else set()
-    derived = [f for f in sites if not f["properties"].get("point") and f["properties"].get("areas")
-               and {a["slug"] for a in f["properties"]["areas"]} <= inline]
-    own = [f for f in sites if f not in derived]
+    derived, own = [], []
+    for f in sites:
+        held = not f["properties"].get("point") and f["properties"].get("areas") and \
+            {a["slug"] for a in f["properties"]["areas"]} <= inline
+        (derived if held else own).append(f)
     return {"camera": folium.GeoJson(_bare(own), name="camera", style_function=lambda _f: CAMERA_AREA,
                                      marker=folium.CircleMarker(radius=9, color="#5e3c99", weight=3, fill=True,
                                                                 fill_color="#ffffff", fill_opacity=1),

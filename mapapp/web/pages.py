@@ -14,7 +14,7 @@ from ..domain.status import COLOUR_RULE, SUMMARY_LABELS
 from ..domain import vocab
 from ..domain.municipalities import MUNICIPALITIES
 from . import dialogue as dialogue_web
-from .twin import Page, map_data_url, twin
+from .twin import Page, twin
 
 bp = Blueprint("pages", __name__)
 
@@ -67,7 +67,6 @@ def index():
                          if scope == "all" or p["municipality"]["code"] == kommun]}
     return Page(data, html=lambda: {
         "map": mapview.overview(session, day, params["year"], params["kommun"], params["layers"]),
-        "map_data_url": map_data_url(),
         "summary_labels": SUMMARY_LABELS, "colours": vocab.STATUS_COLOURS,
         "colour_rule": gettext(COLOUR_RULE),
         "years": years()})
@@ -87,8 +86,8 @@ def area_data(session, day, slug: str, year: int | None = None) -> dict:
 def area(slug):
     session, day = get_session(), today()
     data = area_data(session, day, slug, year_param(request.args))
-    return Page(data, html=lambda: {"map": mapview.area(session, day, slug), "map_data_url": map_data_url(),
-                                    "summary_labels": SUMMARY_LABELS, "scale": dialogue_web.scale()})
+    return Page(data, html=lambda: {"map": mapview.area(session, day, slug), "summary_labels": SUMMARY_LABELS,
+                                    "scale": dialogue_web.scale()})
 
 
 @twin(bp, "/promise/<slug:slug>", "promise.html", cached=True, map_data=True)
@@ -96,7 +95,7 @@ def promise(slug):
     session, day = get_session(), today()
     data = worlds.promise(session, day, slug)
     return Page(data, html=lambda: {"map": mapview.promise(session, day, data["municipality"]["code"], data["areas"]),
-                                    "map_data_url": map_data_url(), "names": area_store.area_names(session)})
+                                    "names": area_store.area_names(session)})
 
 
 @twin(bp, "/promise/<slug:promise_slug>/commitment/<slug:slug>", "commitment.html", cached=True)

@@ -28,8 +28,8 @@ class Page:
     template: str | None = None  # when one view shows several templates
 
 
-def respond(result, fmt: str | None, template: str | None):
-    """The view's result as JSON or as its HTML page."""
+def respond(result, fmt: str | None, template: str | None, map_data: bool = False):
+    """The view's result as JSON or as its HTML page (with map_data, the page names its map data's URL)."""
     if isinstance(result, (Response, tuple)):
         return result
     page = result if isinstance(result, Page) else Page(result)
@@ -42,6 +42,8 @@ def respond(result, fmt: str | None, template: str | None):
         return jsonify(extra["map"]["features"]), page.status
     if not isinstance(extra, dict):  # the page built its own answer (a redirect, or a page of its own)
         return extra
+    if map_data:
+        extra = {**extra, "map_data_url": map_data_url()}
     return render_template(page.template or template, data=page.data, **extra), page.status
 
 
@@ -52,7 +54,7 @@ def twin(bp, rule: str, template: str | None = None, *, json_rule: str | None = 
     the map instead of carrying it (see map_data_url)."""
     def decorator(view):
         def endpoint(*args, fmt=None, **kwargs):
-            return respond(view(*args, **kwargs), fmt, template)
+            return respond(view(*args, **kwargs), fmt, template, map_data)
         functools.update_wrapper(endpoint, view)  # name, docstring and marks (bodies.accepts_upload)
         served = cached_page(endpoint) if cached else endpoint
         bp.add_url_rule(rule, view.__name__, served, **options)

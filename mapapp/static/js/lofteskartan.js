@@ -206,19 +206,17 @@
     setTimeout(run, 1500);  /* a hidden tab has no frames */
   }
 
-  /* The map's data: carried in the page, or fetched from the URL it names (the map script starts that fetch). */
+  /* The map's data: the fetch the map script started for a page that names its URL, else the page's own block. */
   function mapData() {
-    var node = document.getElementById("map-features"), src = node && node.getAttribute("data-src");
-    if (!src) { return Promise.resolve(json("map-features")); }
-    if (!window.LofteskartanFeatures) {
-      window.LofteskartanFeatures = fetch(src, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : {}; });
-    }
-    return window.LofteskartanFeatures.catch(function () { return {}; });
+    return window.LofteskartanFeatures || Promise.resolve(json("map-features"));
   }
 
   function wire(cfg) {
     var S = json("map-strings"), F = {};
-    function propsOf(key, layer) { return (F[key] || {})[layer.feature.id] || layer.feature.properties; }
+    function propsOf(key, layer) {  /* without the map's data (its fetch failed) an area is named by its slug */
+      return (F[key] || {})[layer.feature.id] ||
+        Object.assign({slug: layer.feature.id, name: layer.feature.id}, layer.feature.properties);
+    }
     var map = cfg.map, main = !cfg.options.small && !!(cfg.layers.areas || cfg.options.remote);
     window.lofteskartanMap = map;
     document.dispatchEvent(new CustomEvent("lofteskartan:map", {detail: map}));  /* area_dialogue.js waits for it */
