@@ -67,6 +67,7 @@ def test_an_area_under_two_camera_decisions_is_outlined_once_naming_both(live_se
         tab = new_tab()
         tab.page.goto(live_server.url + "/area/skaggetorp")
         tab.page.wait_for_selector("path.camera-area")
+        settle(tab)  # the tooltips are bound by the page script, which may come after the outline is drawn
         assert tab.page.locator("path.area-shape").count() == 1
         assert tab.page.locator("path.camera-area").count() == 1  # drawn from the area's geometry, once
         tab.page.dispatch_event("path.camera-area", "mouseover")  # its stroke, not the middle, takes the pointer
@@ -106,6 +107,7 @@ def test_hostile_text_never_executes_and_shows_literally(hostile_server):
         tab = new_tab()
         tab.page.goto(hostile_server.url + "/?kommun=0581")
         tab.page.wait_for_selector("path.area-shape[data-slug=hageby]")
+        settle(tab)
         tab.page.hover("path.area-shape[data-slug=hageby]")
         tooltip = tab.page.locator(".leaflet-tooltip").first
         tooltip.wait_for()
