@@ -68,7 +68,10 @@ def settle(tab, timeout_s: float = 10.0):
     """Wait until the page script has bound the map (it arrives after the first frame, maybe after the load
     event) and the map has stopped zooming and panning (checked twice, 100 ms apart)."""
     import time
-    state = ("document.querySelector('.folium-map[data-map-ready]') ? [window.lofteskartanMap.getZoom(), "
+    # The locate button's handler comes with locate.js, loaded beside the page script in either order.
+    state = ("document.querySelector('.folium-map[data-map-ready]') && "
+             "(window.LofteskartanLocate || !document.querySelector('[data-locate]')) "
+             "? [window.lofteskartanMap.getZoom(), "
              "window.lofteskartanMap.getCenter().lat, !!window.lofteskartanMap._animatingZoom] : [null, null, true]")
     deadline, last = time.monotonic() + timeout_s, None
     while time.monotonic() < deadline:
@@ -80,9 +83,17 @@ def settle(tab, timeout_s: float = 10.0):
     raise AssertionError("the map kept moving")
 
 
+def when_bound(page):
+    """On a page with the app's map, wait until its page script has bound it (labels, roles, handlers are
+    its work, so checks made before would see a half-made page); other pages pass at once."""
+    if page.locator("#map-features").count():
+        page.wait_for_selector(".folium-map[data-map-ready]", state="attached")
+
+
 def click_area(tab, slug: str):
     """Click inside an area where a person would: on its label point, once the map has stopped moving."""
     page = tab.page
+    settle(tab)
     page.evaluate("window.lofteskartanMap.getContainer().scrollIntoView({block: 'center'})")  # as a thumb would
     settle(tab)
     x, y = page.evaluate("""slug => {
@@ -115,6 +126,7 @@ def serious_axe_violations(page) -> list[str]:
     [] when axe-core is not installed (tests/js)."""
     if not AXE.exists():
         return []
+    when_bound(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from alerts_support import PUBLIC, alerts_app, body, link, send, smtp  # noqa: F401 (fixtures)
-from browser import chromium
+from browser import chromium, when_bound
 from conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -14,6 +14,7 @@ AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "ax
 
 
 def axe_serious(tab) -> list:
+    when_bound(tab.page)
     tab.page.add_script_tag(path=str(AXE))
     result = tab.page.evaluate("""() => axe.run(document, {
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")

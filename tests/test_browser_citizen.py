@@ -1,7 +1,7 @@
 """Citizen journeys on a phone-sized screen (375×667), offline."""
 import pytest
 
-from browser import chromium
+from browser import chromium, settle
 from conftest import GEODATA
 from mapapp.store import dataset
 
@@ -32,6 +32,7 @@ def test_my_location_inside_navestad_shows_navestad(live_server):
     with chromium(*PHONE, geolocation=inside("navestad"), permissions=["geolocation"]) as new_tab:
         tab = new_tab()
         tab.page.goto(live_server.url + "/")
+        settle(tab)  # the button's handler comes with the page's later scripts
         tab.page.click("button[data-locate]")
         link = tab.page.locator("#area-panel a.lookup-link")
         link.wait_for()

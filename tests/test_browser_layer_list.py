@@ -65,6 +65,7 @@ def test_regso_asked_for_in_the_url_is_shown_and_stays_in_the_url(live_server):
         _scripts(tab, asked)
         tab.page.goto(live_server.url + "/?kommun=0581&layers=areas,camera,regso")
         tab.page.wait_for_selector(".folium-map[data-background-state]", state="attached")
+        settle(tab)  # the view is kept in the URL once the page script has bound the map
         assert tab.page.get_by_label("Statistikområden (SCB RegSO)").is_checked()
         assert any("/static/js/background.js?v=" in u for u in asked)  # fingerprinted, loaded because shown
         tab.page.evaluate("window.lofteskartanMap.setZoom(12, {animate: false}); null")

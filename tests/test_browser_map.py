@@ -14,7 +14,7 @@ def test_map_renders_offline_with_every_district(live_server):
     with chromium() as new_tab:
         tab = new_tab()
         tab.page.goto(live_server.url + "/")
-        tab.page.wait_for_selector("path.area-shape")
+        settle(tab)  # the page script names the shapes (data-slug)
         drawn = tab.page.eval_on_selector_all("path.area-shape", "els => els.map(e => e.getAttribute('data-slug'))")
         tab.screenshot("map-home")
         assert set(drawn) == AREA_SLUGS

@@ -223,6 +223,7 @@ def test_review_page_shows_the_candidate_polygon_on_a_map_in_a_browser(planner_a
         place.get_by_label("Godta förslaget: Oxhagen / Varberga").check()
         page.get_by_role("button", name="Spara utkastet").click()
         page.wait_for_url(re.compile(r"saved=1"))
+        page.locator(".candidate-map path.candidate-shape").first.wait_for()  # drawn a frame after the map
         assert page.locator(".candidate-map path.candidate-shape").count() == 1
         page.get_by_role("button", name="Publicera löftet").click()
         page.wait_for_url(re.compile(r"/planner/drafts\?published="))

@@ -166,7 +166,7 @@ document.addEventListener("securitypolicyviolation",
 @pytest.mark.browser
 def test_every_page_loads_without_a_csp_violation_or_script_error(planner_app, planner, admin):
     """Every GET route of the url_map that answers HTML, anonymous and signed in as an admin, in Chromium."""
-    from browser import chromium
+    from browser import chromium, when_bound
     from conftest import LiveServer
     from planner_support import PASSWORD
     app = planner_app
@@ -211,7 +211,8 @@ def test_every_page_loads_without_a_csp_violation_or_script_error(planner_app, p
                 tab.console_errors.clear(); tab.page_errors.clear()
                 response = tab.page.goto(server.url + url)
                 tab.page.wait_for_load_state("load")
-                tab.page.wait_for_timeout(150)  # the map's own scripts and the background layer's first fetch
+                when_bound(tab.page)  # the map's own scripts have run
+                tab.page.wait_for_timeout(150)  # and the background layer's first fetch
                 violations = tab.page.evaluate("window.__csp")
                 errors = [e for e in tab.console_errors if not (response.status >= 400 and "Failed to load" in e)]
                 if violations or errors or tab.page_errors:

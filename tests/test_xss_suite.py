@@ -24,7 +24,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from browser import ARTIFACTS, chromium
+from browser import ARTIFACTS, chromium, when_bound
 from conftest import GEODATA, LiveServer, make_app
 from mapapp.store.db import session_factory
 from mapapp.importer import draft_document
@@ -400,6 +400,7 @@ class Browser:
         tab.dialogs.clear(); tab.page_errors.clear(); tab.console_errors.clear()
         response = tab.page.goto(self.server.url + path)
         tab.page.wait_for_load_state("load")
+        when_bound(tab.page)  # the page script's labels and tooltips are checked too
         if wait:
             tab.page.wait_for_selector(wait, state="attached")
         if status_ok and response and response.status >= 400:
