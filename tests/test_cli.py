@@ -73,3 +73,19 @@ def test_gunicorn_and_the_cli_refuse_without_a_secret_key(tmp_path, command, key
                           text=True, timeout=60)
     assert done.returncode == 1, (done.returncode, done.stderr[-500:])
     assert "no secret key is set" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("url, said", [
+    ("postgresql+psycopg://someone:hunter2@127.0.0.1:1/mapapp", "could not use its database at postgresql+psycopg://someone:***@127.0.0.1:1/mapapp"),
+    ("sqlite:////no/such/folder/mapapp.sqlite", "could not use its database at sqlite:////no/such/folder/mapapp.sqlite"),
+    ("not a url :hunter2", "cannot use MAPAPP_DATABASE_URL: it is not a database URL"),
+])
+def test_a_database_that_cannot_be_used_stops_the_commands_with_one_line(tmp_path, url, said):
+    """A server that is down, a folder that is not there or a URL that does not parse: exit 1, no traceback,
+    no password."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAPAPP_")}
+    env.update(MAPAPP_DATABASE_URL=url, MAPAPP_SECRET_KEY="a-key-only-this-test-knows")
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "mapapp", "routes"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, (done.returncode, done.stderr[-500:])
+    assert said in done.stderr and "Traceback" not in done.stderr and "hunter2" not in done.stderr

@@ -6,6 +6,7 @@ from flask import g
 from flask import current_app
 from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..core.errors import DataError
@@ -97,10 +98,26 @@ def startup_lock(engine):
 
 def init_app(app):
     """The engine, the schema at its newest revision and, on first start, the seeded data."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    url = app.config["DATABASE_URL"]
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as err:
+        # A URL that does not parse is not echoed: it may hold a password.
+        why = "it is not a database URL" if isinstance(err, ArgumentError) else str(err)
+        raise SystemExit(f"Löfteskartan cannot use MAPAPP_DATABASE_URL: {why}. It takes a URL such as "
+                         "sqlite:///path/to/file.sqlite or postgresql+psycopg://user:password@host/name.") from None
     app.extensions["mapapp_engine"] = engine
     app.extensions["mapapp_sessions"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(close_session)
+    try:
+        _first_start(app, engine)
+    except OperationalError as err:  # a server that is down, a wrong password, a folder that cannot be written
+        reason = str(err.orig or err).strip().splitlines()[0]
+        raise SystemExit(f"Löfteskartan could not use its database at {describe_url(url)}: {reason}") from None
+
+
+def _first_start(app, engine):
+    """Migrate and, on first start, seed; on PostgreSQL one server at a time."""
     with startup_lock(engine):  # two servers started at once on an empty database: one migrates and seeds
         if app.config["AUTO_MIGRATE"]:
             migrations.upgrade(engine)
