@@ -65,7 +65,7 @@ def test_a_municipality_name_leads_to_its_areas(client):
 def test_an_address_with_no_geocoder_offers_three_next_steps(client):
     page = client.get("/search?q=Drottninggatan 12, Norrköping").get_data(as_text=True)
     assert "Gatuadresser kan Löfteskartan inte slå upp själv" in page
-    assert "data-locate" in page  # 1. my location
+    assert page.count("data-locate") == 1  # 1. my location, offered once
     assert "Klicka på kartan där du bor" in page  # 2. the map
     assert 'href="/?kommun=0581"' in page and 'href="/?kommun=0580"' in page  # 3. the covered municipalities
     data = client.get("/search.json?q=Drottninggatan 12, Norrköping").get_json()
@@ -82,3 +82,9 @@ def test_an_unknown_page_speaks_the_visitors_language_and_offers_search(client):
 def test_a_favicon_is_served(client):
     r = client.get("/favicon.ico")
     assert r.status_code == 200 and r.data[:4] == b"\x00\x00\x01\x00"
+
+
+def test_the_search_page_offers_my_location_once_whatever_it_found(client):
+    for query in ["", "?q=Mirum Galleria", "?q=Atlantis", "?q=Drottninggatan 12, Norrköping"]:
+        page = client.get("/search" + query).get_data(as_text=True)
+        assert page.count("data-locate") == 1, query
