@@ -97,6 +97,24 @@ def test_static_files_are_compressed_once_at_the_strongest_setting_for_br_and_gz
     assert again.status_code == 304
 
 
+def test_static_files_compressed_before_the_workers_fork_are_not_compressed_again(app, monkeypatch):
+    """gunicorn's master calls assets.warm once; a worker's first visitor then gets bytes made there."""
+    import brotli
+
+    from mapapp.http import assets
+    assets.warm(app)
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("compressed again")
+    monkeypatch.setattr(brotli, "compress", not_again)
+    monkeypatch.setattr(assets.gzip, "compress", not_again)
+    client = app.test_client()
+    for name in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "css/app.css", "js/lofteskartan.js"):
+        for encoding in ("br", "gzip"):
+            answer = client.get(f"/static/{name}", headers={"Accept-Encoding": encoding})
+            assert answer.status_code == 200 and answer.headers["Content-Encoding"] == encoding, (name, encoding)
+
+
 def test_pages_go_as_brotli_to_a_browser_that_offers_zstd_too(client):
     page = client.get("/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
     assert page.headers["Content-Encoding"] == "br"
