@@ -212,6 +212,31 @@ def test_results_show_only_once_revealed_and_held_questions_never(planner_app, p
     assert "ratings" not in _live(client, room)
 
 
+def test_the_rooms_poll_reads_the_session_once_and_hidden_answers_not_at_all(planner_app, planner, room, client):
+    from sqlalchemy import event
+    for area in ("hageby", "navestad"):
+        Phone(planner_app, room).answer(area, {EST: 3}, themes=["narkotika"])
+    said = []
+
+    def note(_conn, _cursor, statement, *_args):
+        said.append(" ".join(statement.split()))
+    engine = planner_app.extensions["mapapp_engine"]
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert _live(client, room) == {"code": room, "state": "open", "visible": False, "participants": 2}
+        hidden, said[:] = list(said), []
+        assert planner_post(planner, room, "/visibility", visible="1").status_code == 302
+        said.clear()
+        assert _live(client, room)["participants"] == 2
+        shown = list(said)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    for statements in (hidden, shown):
+        assert sum("FROM dialogue_session" in s for s in statements) == 1, statements
+    assert [s for s in hidden if "FROM dialogue_answer" in s and "count(" not in s] == []
+    assert sum("FROM dialogue_answer" in s and "count(" not in s for s in shown) == 1
+
+
 def test_cells_below_the_minimum_never_reach_the_room(planner_app, planner, room, client):
     spot, other = inside(planner_app, "hageby"), inside(planner_app, "hageby", step_m=-500)
     for n in range(4):

@@ -8,7 +8,7 @@ from ..core.errors import MapappError, NotFound
 from ..domain import dialogue
 from . import audit
 from .dialogue_models import DialogueAnswer, DialogueQuestion
-from .dialogues import CLOSED, load
+from .dialogues import CLOSED, answers_of, load, session_dict
 from .models import _now
 
 BUSY = "Svaret kunde inte sparas just nu; skicka igen."
@@ -60,9 +60,7 @@ def save_answers(session: Session, code: str, phone: str, area: str, answers: di
         mine = {a.question: a for a in session.scalars(select(DialogueAnswer).where(
             DialogueAnswer.session_id == s.id, DialogueAnswer.phone == phone))}
         if not mine:
-            count = session.scalar(select(func.count()).select_from(DialogueAnswer).where(
-                DialogueAnswer.session_id == s.id, DialogueAnswer.question == "area"))
-            if count >= max_participants:
+            if _participants(session, s.id) >= max_participants:
                 raise MapappError("Dialogen har tagit emot så många deltagare som den kan.", 429)
         moved = "area" in mine and mine["area"].value != area
         now = _now()
@@ -110,12 +108,31 @@ def question_dict(q: DialogueQuestion, names: dict) -> dict:
 
 def questions(session: Session, code: str, states: tuple = ("held", "approved", "rejected")) -> list[dict]:
     """The questions to the panel in the given states, oldest first (as they were asked)."""
-    s = load(session, code)
+    return _questions(session, load(session, code), states)
+
+
+def _questions(session: Session, s, states: tuple) -> list[dict]:
     names = {a["slug"]: a["name"] for a in s.questions["areas"]}
     rows = session.scalars(select(DialogueQuestion).where(DialogueQuestion.session_id == s.id,
                                                           DialogueQuestion.state.in_(states))
                            .order_by(DialogueQuestion.submitted_at, DialogueQuestion.id))
     return [question_dict(q, names) for q in rows]
+
+
+def _participants(session: Session, session_id: int) -> int:
+    """Phones that have answered: each answers the area question once."""
+    return session.scalar(select(func.count()).select_from(DialogueAnswer).where(
+        DialogueAnswer.session_id == session_id, DialogueAnswer.question == "area")) or 0
+
+
+def room_view(session: Session, code: str) -> dict:
+    """What the room's poll reads, the session once: the session, its participants, and only while its results
+    are shown its answers and approved questions (hidden results are not read at all)."""
+    s = load(session, code)
+    shown = s.results_visible
+    return {"session": session_dict(s), "participants": _participants(session, s.id),
+            "answers": answers_of(session, s.id) if shown else None,
+            "approved": _questions(session, s, ("approved",)) if shown else None}
 
 
 def decide(session: Session, code: str, question_id: int, approve: bool, username: str) -> dict:

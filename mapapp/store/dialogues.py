@@ -186,10 +186,11 @@ def draft_attachments(session: Session, promise_slug: str) -> list[dict]:
 
 def answer_rows(session: Session, code: str, area: str | None = None) -> list[dict]:
     """Every counted answer of a session (or of one area): area, question and value, nothing else."""
-    return _rows(session, load(session, code).id, area)
+    return answers_of(session, load(session, code).id, area)
 
 
-def _rows(session: Session, session_id: int, area: str | None = None) -> list[dict]:
+def answers_of(session: Session, session_id: int, area: str | None = None) -> list[dict]:
+    """The counted answers of the session with this id (or of one area of it)."""
     query = select(DialogueAnswer.area, DialogueAnswer.question, DialogueAnswer.value).where(
         DialogueAnswer.session_id == session_id)
     if area is not None:
@@ -206,7 +207,7 @@ def area_dialogues(session: Session, area: str, min_count: int, as_of: dt.date) 
                            .order_by(DialogueSession.held_on.desc(), DialogueSession.id.desc())).all()
     out = []
     for attachment, s in rows:
-        counted = dialogue.results(s.questions, _rows(session, s.id, area), min_count, area)
+        counted = dialogue.results(s.questions, answers_of(session, s.id, area), min_count, area)
         counted["places"]["cells"] = grid.with_geometry(counted["places"]["cells"], s.cell_metres)
         draft = attachment.promise
         out.append({"held_on": s.held_on, "place": s.place, "promise": {"slug": s.promise_slug,

@@ -33,16 +33,14 @@ def phone_url(code: str) -> str | None:
 
 def live(code: str) -> dict:
     """The results as the room may see them now: participants always, the rest only when revealed."""
-    db = get_session()
-    s = dialogue_store.get(db, code)
-    counted = dialogue.results(s["questions"], dialogue_store.answer_rows(db, code),
-                               current_app.config["DIALOGUE_MIN_CELL_COUNT"])
-    out = {"code": code, "state": s["state"], "visible": s["results_visible"], "participants": counted["participants"]}
+    room = answer_store.room_view(get_session(), code)
+    s = room["session"]
+    out = {"code": code, "state": s["state"], "visible": s["results_visible"], "participants": room["participants"]}
     if s["results_visible"]:
+        counted = dialogue.results(s["questions"], room["answers"], current_app.config["DIALOGUE_MIN_CELL_COUNT"])
         counted["places"]["cells"] = grid.with_geometry(counted["places"]["cells"], s["cell_metres"])
-        approved = answer_store.questions(db, code, ("approved",))
         out.update({k: counted[k] for k in ("ratings", "themes", "themes_answers", "places")},
-                   questions=[{"id": q["id"], "text": q["text"], "area_name": q["area_name"]} for q in approved])
+                   questions=[{"id": q["id"], "text": q["text"], "area_name": q["area_name"]} for q in room["approved"]])
     return out
 
 
