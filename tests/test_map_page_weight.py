@@ -40,6 +40,9 @@ def test_leaflet_is_loaded_after_the_page_text_and_just_before_the_map_script(cl
     page = client.get("/").get_data(as_text=True)
     head, body = page.split("</head>", 1)
     assert "leaflet.js" not in head and "leaflet.css" in head
+    # No script in the head at all: an inline one there waits for the stylesheets and holds the parser, so the
+    # page would be laid out only as Leaflet arrives, and Leaflet's start would wait for that layout.
+    assert "<script" not in head
     leaflet = body.index("/static/vendor/leaflet/leaflet.js")
     assert body.index('id="main"') < leaflet < body.index("L.map(")
     assert body.index('id="map-features"') < leaflet

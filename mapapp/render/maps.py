@@ -233,6 +233,10 @@ def render_parts(m: folium.Map) -> dict:
     header = re.sub(r"<meta name=\"viewport\".*?/>", "", header, flags=re.S)
     header = re.sub(r"<style>\s*html, body \{.*?</style>", "", header, flags=re.S)
     header = re.sub(r"<style>\s*#map \{.*?</style>", "", header, flags=re.S)
+    # Folium's inline script setting Leaflet's L_NO_TOUCH and L_DISABLE_3D to false says what leaving them unset
+    # says, and costs a phone a tenth of a second: an inline script in the head waits for the stylesheets above
+    # it and holds the parser meanwhile, so the page is laid out only when they come, just as Leaflet arrives.
+    header = _LEAFLET_DEFAULTS.sub("", header)
     # Leaflet's script goes just before the map's own, at the end of the page: in the head it would stop the
     # parser until it arrived, and the page's text would wait with it (on a phone, most of a second).
     leaflet = "".join(_LEAFLET_TAG.findall(header))
@@ -260,6 +264,7 @@ def _in_two_frames(root, m: folium.Map) -> str:
 
 
 _LEAFLET_TAG = re.compile(r'<script src="[^"]*/leaflet\.js"></script>\s*')
+_LEAFLET_DEFAULTS = re.compile(r"<script>\s*L_NO_TOUCH = false;\s*L_DISABLE_3D = false;\s*</script>\s*")
 
 
 def presenter_map(areas: list[dict], tile_url=None, tile_attribution="", attributions=(),
