@@ -83,11 +83,17 @@ def settle(tab, timeout_s: float = 10.0):
     raise AssertionError("the map kept moving")
 
 
-def when_bound(page):
+def when_bound(page, timeout_ms: int = 15000) -> bool:
     """On a page with the app's map, wait until its page script has bound it (labels, roles, handlers are
-    its work, so checks made before would see a half-made page); other pages pass at once."""
-    if page.locator("#map-features").count():
-        page.wait_for_selector(".folium-map[data-map-ready]", state="attached")
+    its work, so checks made before would see a half-made page); other pages pass at once. False when it
+    never did (a script blocked or failing): the caller says so as a finding instead of timing out."""
+    if not page.locator("#map-features").count():
+        return True
+    try:
+        page.wait_for_selector(".folium-map[data-map-ready]", state="attached", timeout=timeout_ms)
+        return True
+    except Exception:  # Playwright's TimeoutError
+        return False
 
 
 def click_area(tab, slug: str):

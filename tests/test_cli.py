@@ -79,6 +79,8 @@ def test_gunicorn_and_the_cli_refuse_without_a_secret_key(tmp_path, command, key
     ("postgresql+psycopg://someone:hunter2@127.0.0.1:1/mapapp", "could not use its database at postgresql+psycopg://someone:***@127.0.0.1:1/mapapp"),
     ("sqlite:////no/such/folder/mapapp.sqlite", "could not use its database at sqlite:////no/such/folder/mapapp.sqlite"),
     ("not a url :hunter2", "cannot use MAPAPP_DATABASE_URL: it is not a database URL"),
+    ("postgresql+psycopg://someone:hunter2@db.example:notaport/mapapp", "cannot use MAPAPP_DATABASE_URL: it is not a database URL"),
+    ("postgresql+nosuchdriver://someone:hunter2@db.example/mapapp", "Can't load plugin: sqlalchemy.dialects:postgresql.nosuchdriver"),
 ])
 def test_a_database_that_cannot_be_used_stops_the_commands_with_one_line(tmp_path, url, said):
     """A server that is down, a folder that is not there or a URL that does not parse: exit 1, no traceback,
@@ -89,3 +91,18 @@ def test_a_database_that_cannot_be_used_stops_the_commands_with_one_line(tmp_pat
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1, (done.returncode, done.stderr[-500:])
     assert said in done.stderr and "Traceback" not in done.stderr and "hunter2" not in done.stderr
+
+
+def test_a_migration_that_fails_on_a_reachable_database_keeps_its_own_error(tmp_path, monkeypatch):
+    """Only reaching the database is reported as 'could not use its database'; a failing step after it
+    (a migration, a seed) is a different fault and keeps its own error and traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    from mapapp import create_app
+    from mapapp.store import migrations
+
+    def broken(_engine):
+        raise OperationalError("ALTER TABLE area ADD COLUMN x", {}, Exception("duplicate column name: x"))
+    monkeypatch.setattr(migrations, "upgrade", broken)
+    with pytest.raises(OperationalError, match="duplicate column name"):
+        create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"})

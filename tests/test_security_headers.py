@@ -211,7 +211,8 @@ def test_every_page_loads_without_a_csp_violation_or_script_error(planner_app, p
                 tab.console_errors.clear(); tab.page_errors.clear()
                 response = tab.page.goto(server.url + url)
                 tab.page.wait_for_load_state("load")
-                when_bound(tab.page)  # the map's own scripts have run
+                if not when_bound(tab.page):  # the map's own scripts have run
+                    problems.append(f"{who} {url}: the page script never bound the map")
                 tab.page.wait_for_timeout(150)  # and the background layer's first fetch
                 violations = tab.page.evaluate("window.__csp")
                 errors = [e for e in tab.console_errors if not (response.status >= 400 and "Failed to load" in e)]

@@ -400,7 +400,8 @@ class Browser:
         tab.dialogs.clear(); tab.page_errors.clear(); tab.console_errors.clear()
         response = tab.page.goto(self.server.url + path)
         tab.page.wait_for_load_state("load")
-        when_bound(tab.page)  # the page script's labels and tooltips are checked too
+        if not when_bound(tab.page):  # the page script's labels and tooltips are checked too
+            self.out.fail(where, "the page script never bound the map (blocked or failed)")
         if wait:
             tab.page.wait_for_selector(wait, state="attached")
         if status_ok and response and response.status >= 400:

@@ -66,7 +66,10 @@ def warm(app):
         for root, _dirs, names in os.walk(app.static_folder):
             for name in names:
                 filename = os.path.relpath(os.path.join(root, name), app.static_folder).replace(os.sep, "/")
-                found = read_static(filename)
+                try:
+                    found = read_static(filename)
+                except OSError:  # an unreadable file fails its own URL, as before, not the server's start
+                    continue
                 if found and _compressible(found[2]):
                     for encoding in ENCODINGS:
                         _encoded(filename, found[0], found[1], encoding)

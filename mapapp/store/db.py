@@ -101,19 +101,22 @@ def init_app(app):
     url = app.config["DATABASE_URL"]
     try:
         engine = make_engine(url)
-    except (ArgumentError, NoSuchModuleError, ImportError) as err:
-        # A URL that does not parse is not echoed: it may hold a password.
-        why = "it is not a database URL" if isinstance(err, ArgumentError) else str(err)
+    except (ArgumentError, ImportError, ValueError) as err:
+        # A URL that does not parse is not echoed: it may hold a password. (NoSuchModuleError is an
+        # ArgumentError that names the missing driver, which is worth saying.)
+        why = str(err) if isinstance(err, (NoSuchModuleError, ImportError)) else "it is not a database URL"
         raise SystemExit(f"Löfteskartan cannot use MAPAPP_DATABASE_URL: {why}. It takes a URL such as "
                          "sqlite:///path/to/file.sqlite or postgresql+psycopg://user:password@host/name.") from None
     app.extensions["mapapp_engine"] = engine
     app.extensions["mapapp_sessions"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(close_session)
-    try:
-        _first_start(app, engine)
+    try:  # only reaching the database: a failing migration or seed step below keeps its own traceback
+        with engine.connect():
+            pass
     except OperationalError as err:  # a server that is down, a wrong password, a folder that cannot be written
-        reason = str(err.orig or err).strip().splitlines()[0]
+        reason = (str(err.orig or err).strip().splitlines() or [type(err.orig or err).__name__])[0]
         raise SystemExit(f"Löfteskartan could not use its database at {describe_url(url)}: {reason}") from None
+    _first_start(app, engine)
 
 
 def _first_start(app, engine):

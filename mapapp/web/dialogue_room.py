@@ -38,6 +38,7 @@ def live(code: str) -> dict:
     out = {"code": code, "state": s["state"], "visible": s["results_visible"], "participants": room["participants"]}
     if s["results_visible"]:
         counted = dialogue.results(s["questions"], room["answers"], current_app.config["DIALOGUE_MIN_CELL_COUNT"])
+        out["participants"] = counted["participants"]  # from the same rows as the counts shown beside it
         counted["places"]["cells"] = grid.with_geometry(counted["places"]["cells"], s["cell_metres"])
         out.update({k: counted[k] for k in ("ratings", "themes", "themes_answers", "places")},
                    questions=[{"id": q["id"], "text": q["text"], "area_name": q["area_name"]} for q in room["approved"]])
