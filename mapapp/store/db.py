@@ -116,11 +116,6 @@ def init_app(app):
     except OperationalError as err:  # a server that is down, a wrong password, a folder that cannot be written
         reason = (str(err.orig or err).strip().splitlines() or [type(err.orig or err).__name__])[0]
         raise SystemExit(f"Löfteskartan could not use its database at {describe_url(url)}: {reason}") from None
-    _first_start(app, engine)
-
-
-def _first_start(app, engine):
-    """Migrate and, on first start, seed; on PostgreSQL one server at a time."""
     with startup_lock(engine):  # two servers started at once on an empty database: one migrates and seeds
         if app.config["AUTO_MIGRATE"]:
             migrations.upgrade(engine)

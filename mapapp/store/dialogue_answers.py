@@ -126,13 +126,13 @@ def _participants(session: Session, session_id: int) -> int:
 
 
 def room_view(session: Session, code: str) -> dict:
-    """What the room's poll reads, the session once: the session, its participants, and only while its results
-    are shown its answers and approved questions (hidden results are not read at all)."""
+    """What the room's poll reads, the session once: while its results are hidden, how many phones answered
+    (a count, no answers read); while shown, its answers and approved questions (participants count from them)."""
     s = load(session, code)
-    shown = s.results_visible
-    return {"session": session_dict(s), "participants": _participants(session, s.id),
-            "answers": answers_of(session, s.id) if shown else None,
-            "approved": _questions(session, s, ("approved",)) if shown else None}
+    if not s.results_visible:
+        return {"session": session_dict(s), "participants": _participants(session, s.id)}
+    return {"session": session_dict(s), "answers": answers_of(session, s.id),
+            "approved": _questions(session, s, ("approved",))}
 
 
 def decide(session: Session, code: str, question_id: int, approve: bool, username: str) -> dict:

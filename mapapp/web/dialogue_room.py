@@ -35,13 +35,13 @@ def live(code: str) -> dict:
     """The results as the room may see them now: participants always, the rest only when revealed."""
     room = answer_store.room_view(get_session(), code)
     s = room["session"]
-    out = {"code": code, "state": s["state"], "visible": s["results_visible"], "participants": room["participants"]}
-    if s["results_visible"]:
-        counted = dialogue.results(s["questions"], room["answers"], current_app.config["DIALOGUE_MIN_CELL_COUNT"])
-        out["participants"] = counted["participants"]  # from the same rows as the counts shown beside it
-        counted["places"]["cells"] = grid.with_geometry(counted["places"]["cells"], s["cell_metres"])
-        out.update({k: counted[k] for k in ("ratings", "themes", "themes_answers", "places")},
-                   questions=[{"id": q["id"], "text": q["text"], "area_name": q["area_name"]} for q in room["approved"]])
+    out = {"code": code, "state": s["state"], "visible": s["results_visible"]}
+    if not s["results_visible"]:
+        return {**out, "participants": room["participants"]}
+    counted = dialogue.results(s["questions"], room["answers"], current_app.config["DIALOGUE_MIN_CELL_COUNT"])
+    counted["places"]["cells"] = grid.with_geometry(counted["places"]["cells"], s["cell_metres"])
+    out.update({k: counted[k] for k in ("participants", "ratings", "themes", "themes_answers", "places")},
+               questions=[{"id": q["id"], "text": q["text"], "area_name": q["area_name"]} for q in room["approved"]])
     return out
 
 
