@@ -80,7 +80,7 @@ def settle(tab, timeout_s: float = 10.0):
             return now[0]
         last = now
         tab.page.wait_for_timeout(100)
-    raise AssertionError("the map kept moving")
+    raise AssertionError("the page script never bound the map" if last == [None, None, True] else "the map kept moving")
 
 
 def when_bound(page, timeout_ms: int = 15000) -> bool:
