@@ -64,7 +64,8 @@ def test_the_first_frame_holds_the_map_and_its_areas_and_the_rest_follows(client
     script = page[page.index("L.map("):]
     later = script.index("(function (later) {")
     assert script.index('"className": "area-shape"') < later
-    for afterwards in ("L.tileLayer(", "L.control.layers(", "camera-area", "est-shape", "LofteskartanQueue"):
+    for afterwards in ("L.tileLayer(", "L.control.layers(", "L.control.scale(", "camera-area", "est-shape",
+                       "LofteskartanQueue"):
         assert script.index(afterwards) > later, afterwards
 
 
@@ -116,6 +117,25 @@ def test_static_files_compressed_before_the_workers_fork_are_not_compressed_agai
         for encoding in ("br", "gzip"):
             answer = client.get(f"/static/{name}", headers={"Accept-Encoding": encoding})
             assert answer.status_code == 200 and answer.headers["Content-Encoding"] == encoding, (name, encoding)
+
+
+def test_a_page_goes_at_brotli_11_made_once_and_a_large_answer_at_the_fast_level(client, monkeypatch):
+    import brotli
+
+    from mapapp.http import conditional
+    plain = client.get("/", headers={"Accept-Encoding": "identity"}).get_data()
+    page = client.get("/", headers={"Accept-Encoding": "br"})
+    assert page.get_data() == brotli.compress(plain, quality=11) and brotli.decompress(page.get_data()) == plain
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("compressed again")
+    monkeypatch.setattr(conditional.brotli, "compress", not_again)
+    assert client.get("/", headers={"Accept-Encoding": "br"}).get_data() == page.get_data()
+    monkeypatch.undo()
+    monkeypatch.setattr(conditional, "STRONG_BR_MAX_BYTES", 1000)
+    data = client.get("/api/areas.geojson", headers={"Accept-Encoding": "identity"}).get_data()
+    big = client.get("/api/areas.geojson", headers={"Accept-Encoding": "br"})
+    assert len(data) > 1000 and big.get_data() == brotli.compress(data, quality=5)
 
 
 def test_pages_go_as_brotli_to_a_browser_that_offers_zstd_too(client):

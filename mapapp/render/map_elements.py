@@ -57,6 +57,16 @@ class Wiring(MacroElement):
             else self.options
 
 
+class ScaleBar(MacroElement):
+    """Leaflet's scale control as an element of its own, so a map drawn in two frames adds it in the second."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale().addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
 class FromAreas(MacroElement):
     """A layer drawn from the geometry of the map's area layer, so no polygon is sent or parsed twice: for
     each area slug in picks, one feature per pick (its properties; styles[pick.style] its style), with the

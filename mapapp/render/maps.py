@@ -54,8 +54,9 @@ def attribution_html(text: str) -> str:
 
 def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_prefix: str = "") -> folium.Map:
     """A Folium map whose assets are all served by the app; tiles only if configured."""
-    m = folium.Map(location=[59.0, 16.0], zoom_start=6, tiles=None, control_scale=True,
+    m = folium.Map(location=[59.0, 16.0], zoom_start=6, tiles=None, control_scale=False,
                    prefer_canvas=False, zoom_control=True)
+    elements.ScaleBar().add_to(m)  # not Folium's control_scale, which is part of the map's first-frame script
     m.default_js = [(n, static_prefix + u) for n, u in LEAFLET_JS]
     m.default_css = [(n, static_prefix + u) for n, u in LEAFLET_CSS]
     if tile_url:
