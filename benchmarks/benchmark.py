@@ -64,8 +64,9 @@ def serve_and_measure(size, db: dict, work: Path, opts: dict, main: bool) -> dic
         if plain_path:
             pages = browser.pages_for(size.name, plain_path, tiles_path)
             _warm(base, sorted({p[1] for p in pages} | {"/api/areas.geojson?" + CITY_QUERY}))
-            say(f"phone row, {size.name}: {opts['browser_runs']} runs of {len(pages)} pages …")
-            out["browser"] = browser.measure(base, pages, opts["browser_runs"])
+            runs = browser_runs(opts, size)
+            say(f"phone row, {size.name}: {runs} runs of {len(pages)} pages …")
+            out["browser"] = browser.measure(base, pages, runs)
         if main and not opts["no_load"]:
             say("throughput, A/B against static twins …")
             out["load"] = load.measure(base, bench / "static", opts["connections"], opts["duration"],
@@ -76,6 +77,12 @@ def serve_and_measure(size, db: dict, work: Path, opts: dict, main: bool) -> dic
             out["master"] = memory(proc.pid)
             out["workers"] = len(children(proc.pid))
     return out
+
+
+def browser_runs(opts: dict, size) -> int:
+    """Visits per page: below national size a visit takes about a second, so more of them cost little."""
+    small = opts["small_browser_runs"] or 0
+    return opts["browser_runs"] if size.name == "national" else max(opts["browser_runs"], small)
 
 
 def run(opts: dict, chosen: list) -> dict:
@@ -116,8 +123,10 @@ def header(results: dict, opts: dict) -> str:
         lines.append(f"Load: gunicorn -c gunicorn.conf.py ({opts['workers']} workers), "
                      f"`{results['load']['command']}`, {opts['load_rounds']} rounds A/B per endpoint, on 127.0.0.1.")
     if results.get("browser"):
+        runs = ", ".join(f"{next(iter(pages.values()))['runs']} runs at {name}"
+                         for name, pages in results["browser"].items())
         lines.append(f"Phone: Chromium at 390×844, CPU ÷{browser.CPU_SLOWDOWN}, 150 ms / 1.6 Mbit/s, empty cache, "
-                     f"{opts['browser_runs']} runs each; {browser.outside_line(results['browser'])}.")
+                     f"each page once per run, in turn ({runs}); {browser.outside_line(results['browser'])}.")
     return "\n".join(lines)
 
 
@@ -141,18 +150,21 @@ def render(results: dict, opts: dict) -> str:
 @click.option("--workers", "workers_", default=2, show_default=True, help="gunicorn workers.")
 @click.option("--distinct", default=2000, show_default=True, help="Distinct requests before reading worker memory.")
 @click.option("--browser-runs", default=3, show_default=True, help="Chromium runs per page (medians).")
+@click.option("--small-browser-runs", type=click.IntRange(min=1), default=None,
+              help="Chromium runs per page below national size, if more than --browser-runs.")
 @click.option("--no-load", is_flag=True, help="Skip wrk and the 2,000 distinct requests.")
 @click.option("--no-browser", is_flag=True, help="Skip the Chromium row.")
 @click.option("--output", type=click.Path(dir_okay=False), default=None, help="Also write the tables (Markdown) here.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None, help="Also write every figure here.")
-def benchmark_command(sizes_, rounds, duration, load_rounds, connections, workers_, distinct, browser_runs, no_load,
-                      no_browser, output, json_out):
+def benchmark_command(sizes_, rounds, duration, load_rounds, connections, workers_, distinct, browser_runs,
+                      small_browser_runs, no_load, no_browser, output, json_out):
     """Measure Löfteskartan from 1× to national size and print one table (about 15 minutes).
 
     Example: python -m benchmarks --sizes 1x,10x --no-load --no-browser   (a quick check)
     """
     opts = {"sizes": sizes_, "rounds": rounds, "duration": duration, "load_rounds": load_rounds,
             "connections": connections, "workers": workers_, "distinct": distinct, "browser_runs": browser_runs,
+            "small_browser_runs": small_browser_runs,
             "no_load": no_load, "no_browser": no_browser}
     try:
         chosen = sizes.parse_sizes(sizes_)

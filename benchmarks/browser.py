@@ -148,8 +148,20 @@ def summarise(visits: list[dict]) -> dict:
     out.update(runs=len(visits), failed=[v["error"] for v in visits if "error" in v],
                outside=dict(Counter(urlsplit(u).hostname or u for v in visits for u in v["outside"])),
                fetched=ok[0]["fetched"] if ok else [],
-               all_drawn=[v["drawn"] / 1000 for v in ok])
+               all_drawn=[v["drawn"] / 1000 for v in ok],
+               by_run=[v["drawn"] / 1000 if "error" not in v else None for v in visits])
     return out
+
+
+def paired(page: dict, baseline: dict) -> dict | None:
+    """Run by run, the page minus the baseline visited just after it (both drawn): the median difference and
+    in how many runs the page came first. Pairs share the machine's moment, so this sees through slow spells."""
+    pairs = [(a, b) for a, b in zip(page.get("by_run", []), baseline.get("by_run", []))
+             if a is not None and b is not None]
+    if not pairs:
+        return None
+    return {"median_ms": median([(a - b) * 1000 for a, b in pairs]), "first": sum(a <= b for a, b in pairs),
+            "runs": len(pairs)}
 
 
 def tile_host() -> str:

@@ -1,5 +1,5 @@
 """The goals of issue 14, checked, and the run printed as one table plus a table per size."""
-from .browser import PLAIN, PLAIN_TILES
+from .browser import PLAIN, PLAIN_TILES, paired
 from .common import kb, mb, met, ms
 
 GOALS = {"cold_s": 2.0, "cold_vs_1x": 20, "warm_s": 0.005, "index_s": 2.0, "flat": 0.5, "warm_ratio": 50,
@@ -150,6 +150,12 @@ def browser_rows(browser: dict) -> list[tuple]:
                          f"plain Folium: {plain['drawn']:.2f} s ({plain['polygons']:,.0f}, {kb(plain['bytes'])})"
                          if plain and plain["drawn"] else "", f"{r['drawn'] / plain['drawn']:.2f}×" if plain
                          and plain["drawn"] else "", goal, met(ok)))
+            pair = paired(r, plain) if plain and label == "`/`" else None
+            if pair:
+                rows.append((f"phone, {size}: drawn on `/` minus plain Folium, run by run ({pair['runs']} pairs)",
+                             f"median {pair['median_ms']:+.0f} ms",
+                             f"`/` first in {pair['first']} of {pair['runs']} runs",
+                             "", "(reported)", "n/a"))
             if tiles and tiles["drawn"] and label == "`/`":
                 rows.append((f"phone, {size}: drawn on `/`, like for like (median of {len(r['all_drawn'])})",
                              f"{r['drawn']:.2f} s", f"plain Folium with its default tile layer: {tiles['drawn']:.2f} s "

@@ -96,3 +96,22 @@ def test_throughput_is_judged_on_the_rounds_ratios_not_on_medians_taken_apart():
     row = report.load_rows({"endpoints": {"its JSON": e}})[0]
     assert "round by round 99, 104, 105, 106, 33 %" in row[2] and "ratio of the medians 40 %" in row[2]
     assert row[3] == "104 %" and "met" in row[5] and "not" not in row[5]
+
+
+def test_the_phone_row_pairs_each_run_with_the_plain_page_visited_beside_it():
+    from benchmarks import benchmark, browser
+
+    def visits(drawn):
+        return [{"error": "timeout", "outside": []} if d is None else
+                {"drawn": d, "load": d, "dom": d, "html": 100, "network": d, "bytes": 1000, "polygons": 7,
+                 "fetched": [], "outside": []} for d in drawn]
+    app = browser.summarise(visits([900, 700, None, 820]))
+    plain = browser.summarise(visits([950, 650, 800, 800]))
+    pair = browser.paired(app, plain)
+    assert pair == {"median_ms": pytest.approx(20), "first": 1, "runs": 3}  # −50, +50, +20 ms; the failed run is left out
+    rows = report.browser_rows({"1×": {"`/`": app, browser.PLAIN: plain}})
+    paired_row = next(r for r in rows if "run by run" in r[0])
+    assert paired_row[1] == "median +20 ms" and paired_row[2] == "`/` first in 1 of 3 runs"
+    opts = {"browser_runs": 7, "small_browser_runs": 21}
+    assert benchmark.browser_runs(opts, sizes.SIZES["1x"]) == 21 and benchmark.browser_runs(opts, sizes.SIZES["national"]) == 7
+    assert benchmark.browser_runs({"browser_runs": 7, "small_browser_runs": None}, sizes.SIZES["1x"]) == 7
