@@ -33,6 +33,7 @@ def test_my_location_inside_navestad_shows_navestad(live_server):
         tab = new_tab()
         tab.page.goto(live_server.url + "/")
         settle(tab)  # the button's handler comes with the page's later scripts
+        assert tab.page.is_enabled("button[data-locate]")  # sent disabled, enabled by that script
         tab.page.click("button[data-locate]")
         link = tab.page.locator("#area-panel a.lookup-link")
         link.wait_for()

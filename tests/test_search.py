@@ -88,3 +88,13 @@ def test_the_search_page_offers_my_location_once_whatever_it_found(client):
     for query in ["", "?q=Mirum Galleria", "?q=Atlantis", "?q=Drottninggatan 12, Norrköping"]:
         page = client.get("/search" + query).get_data(as_text=True)
         assert page.count("data-locate") == 1, query
+
+
+def test_the_locate_button_is_sent_disabled_until_its_script_can_answer_a_tap(client):
+    import re
+    for url in ("/", "/search", "/search?q=Drottninggatan 12, Norrköping"):
+        buttons = re.findall(r"<button[^>]*data-locate[^>]*>", client.get(url).get_data(as_text=True))
+        assert buttons and all(" disabled" in b for b in buttons), url
+    script = client.get("/static/js/locate.js").get_data(as_text=True)
+    assert "b.disabled = false" in script
+

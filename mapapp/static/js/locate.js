@@ -70,7 +70,12 @@
       {enableHighAccuracy: false, timeout: 15000, maximumAge: 60000});
   }
 
-  document.querySelectorAll("[data-locate]").forEach(function (b) { b.addEventListener("click", locate); });
+  /* The button is sent disabled: without this script (not yet loaded on a slow phone, or no JavaScript at all)
+     a tap could do nothing, so it says it cannot be used until it can. */
+  document.querySelectorAll("[data-locate]").forEach(function (b) {
+    b.addEventListener("click", locate);
+    b.disabled = false;
+  });
   /* A geocoder's hit: which area is that place in? */
   document.querySelectorAll("[data-lon][data-lat]").forEach(function (b) {
     b.addEventListener("click", function () { lookup(parseFloat(b.getAttribute("data-lon")), parseFloat(b.getAttribute("data-lat"))); });
