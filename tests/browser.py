@@ -127,13 +127,21 @@ def sign_in(page, base_url: str, username: str = "planner"):
     page.wait_for_url(re.compile(r"/planner$"))
 
 
-def serious_axe_violations(page) -> list[str]:
-    """axe-core's serious and critical WCAG 2.1 A/AA findings on the page (the page needs bypass_csp);
-    [] when axe-core is not installed (tests/js)."""
-    if not AXE.exists():
-        return []
+def axe_result(page) -> dict:
+    """axe-core's WCAG 2.1 A/AA and best-practice audit of the page as it is once its map is bound, the same
+    every run (the page needs bypass_csp so axe-core can be added)."""
     when_bound(page)
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+    return page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
-    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def serious(result: dict) -> list[tuple]:
+    """An audit's serious and critical findings: (rule, impact, how many nodes, the first node)."""
+    return [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def serious_axe_violations(page) -> list[str]:
+    """The rules with serious or critical findings on the page; [] when axe-core is not installed (tests/js)."""
+    return [finding[0] for finding in serious(axe_result(page))] if AXE.exists() else []

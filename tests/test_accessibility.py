@@ -1,13 +1,9 @@
 """axe-core (from the npm registry, tests/js) on the main pages: no serious or critical violations."""
-from pathlib import Path
-
 import pytest
 
-from browser import chromium, when_bound
+from browser import AXE, axe_result, chromium, serious
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.mark.parametrize("path", ["/", "/area/hageby", "/promise/norrkoping-2023-2024", "/search?q=mirum",
@@ -18,12 +14,8 @@ def test_no_serious_or_critical_violations(live_server, path, size):
     with chromium(*size, bypass_csp=True) as new_tab:  # so axe-core can be added to the page
         tab = new_tab()
         tab.page.goto(live_server.url + path)
-        when_bound(tab.page)  # axe audits the page as it is once its map is bound, the same every run
-        tab.page.add_script_tag(path=str(AXE))
-        result = tab.page.evaluate("""() => axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
-        bad = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
+        result = axe_result(tab.page)
+        bad = serious(result)
         print(f"axe {path} {size}: {len(result['passes'])} rules passed, {len(result['violations'])} violations, "
               f"{len(bad)} serious/critical")
         assert bad == []

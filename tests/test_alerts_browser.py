@@ -5,21 +5,14 @@ from pathlib import Path
 import pytest
 
 from alerts_support import PUBLIC, alerts_app, body, link, send, smtp  # noqa: F401 (fixtures)
-from browser import chromium, when_bound
+from browser import AXE, axe_result, chromium, serious
 from conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
-
 
 def axe_serious(tab) -> list:
-    when_bound(tab.page)
-    tab.page.add_script_tag(path=str(AXE))
-    result = tab.page.evaluate("""() => axe.run(document, {
-        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
-    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]
+    return serious(axe_result(tab.page))
 
 
 def tab_artifact(name: str) -> Path:
