@@ -321,3 +321,11 @@ def test_est_note_from_another_source_names_it(geodata_copy):
     edit_yaml(geodata_copy / "areas.yaml", lambda d: d["klockaretorpet"]["est"]["notes"][0].pop("source"))
     assert load_error(geodata_copy) == (
         "areas.yaml: area 'klockaretorpet' est note 1, field 'source': missing required field")
+
+
+def test_an_error_quoting_what_a_user_sent_stays_one_line_and_shows_hidden_characters():
+    from mapapp.core.errors import DataError, MapappError
+    assert MapappError("fick \r0\n").message == "fick \\r0\\n"
+    assert MapappError("namn \u202eevil").message == "namn \\u202eevil"  # a right-to-left override shown, not obeyed
+    assert MapappError("Skäggetorp – 1\u00a0234 m²").message == "Skäggetorp – 1\u00a0234 m²"  # text as it is
+    assert str(DataError("a.yaml", "post 2", "slug", "fick \x00")) == "a.yaml: post 2, field 'slug': fick \\x00"

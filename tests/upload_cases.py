@@ -261,6 +261,9 @@ BOUNDARY_CASES = [
      "Self-intersection"),
     ("empty geometry GeoJSON", "a.geojson", _gj([(_A, {"type": "Polygon", "coordinates": []})]), {}, "tom"),
     ("null geometry GeoJSON", "a.geojson", _gj([(_A, None)]), {}, "saknar geometri"),
+    # Found by the fuzz suite: the type quoted back with its carriage return split the command's last line.
+    ("a geometry type with a carriage return", "a.geojson", _gj([(_A, {"type": "\r0", "coordinates": []})]), {},
+     "fick \\r0"),
     ("empty geometry GeoPackage", "a.gpkg", lambda: gpkg(frame([_A], [shapely.Polygon()])), {}, "tom"),
     ("null geometry GeoPackage", "a.gpkg", lambda: gpkg(frame([_A], [None])), {}, "saknar geometri"),
     ("points, not polygons", "a.gpkg", lambda: gpkg(frame([_A], [shapely.Point(16.1, 58.5)])), {}, "Point"),
