@@ -88,6 +88,11 @@ def test_missing_file_fails_with_one_line(runner, tmp_path):
     assert result.exit_code != 0 and len(lines(result)) == 1 and "cannot read" in result.output
 
 
+def test_a_file_name_with_a_line_break_is_quoted_in_one_line(runner, tmp_path):
+    result = runner.invoke(args=["import-promise", str(tmp_path / "two\nlines.txt")])
+    assert result.exit_code != 0 and len(lines(result)) == 1 and "two\\nlines.txt: cannot read" in result.output
+
+
 def test_file_without_commitments_fails_with_one_line(app, runner):
     before = promise_count(app)
     result = runner.invoke(args=["import-promise", str(SEEDS / "002_38ecb879a60c7a57.txt")])

@@ -26,6 +26,7 @@ from flask.cli import with_appcontext
 from ..store.db import describe_url, get_engine
 from ..core.errors import MapappError
 from ..store import backup as backup_store
+from .messages import refused
 
 FORMAT = "lofteskartan-backup"
 VERSION = 1
@@ -256,7 +257,7 @@ def backup_command(file):
     try:
         done = create_backup(current_app, file)
     except (MapappError, OSError) as err:
-        raise click.ClickException(f"could not write {file}: {getattr(err, 'message', err)}") from None
+        raise refused(f"could not write {file}: {getattr(err, 'message', err)}") from None
     files = f" and {done['files']} evidence files" if Path(file).suffix.lower() == ".zip" else ""
     click.echo(f"backed up {done['rows']} rows in {done['tables']} tables{files} to {file}")
     left_out = 0 if files else len(_evidence_files(current_app))
@@ -283,7 +284,7 @@ def restore_command(file, yes):
                           f"({backup.rows} rows)?", abort=True)
         counts = restore_backup(current_app, backup)
     except MapappError as err:
-        raise click.ClickException(err.message) from None
+        raise refused(err.message) from None
     missing = [name for name in counts if name not in backup.tables]
     note = f"; not in the backup, now empty: {', '.join(missing)}" if missing else ""
     files = f" and {len(backup.files)} evidence files" if backup.files is not None else ""

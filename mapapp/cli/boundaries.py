@@ -8,6 +8,7 @@ from ..domain.municipalities import MUNICIPALITIES, municipality_pair
 from ..geo.boundaries import Limits, Options, clean_label, read_boundaries
 from ..store import boundaries as boundary_store
 from ..store.db import session_factory
+from .messages import refused
 
 
 @click.command("import-areas")
@@ -33,7 +34,7 @@ def import_areas_command(file, dry_run, name_field, slug_field, municipality, la
         with open(file, "rb") as fh:
             data = fh.read(caps.max_bytes + 1)
     except OSError as exc:
-        raise click.ClickException(f"{clean_label(file)}: cannot read the file ({exc.strerror or type(exc).__name__})")
+        raise refused(f"{clean_label(file)}: cannot read the file ({exc.strerror or type(exc).__name__})")
     try:
         checked = read_boundaries(data, file, Options(name_field, slug_field, layer), caps)
         with session_factory()() as session:
@@ -52,5 +53,5 @@ def import_areas_command(file, dry_run, name_field, slug_field, municipality, la
                                                     {"dataset": dataset, "licence": licence,
                                                      "attribution": attribution}, username)
     except MapappError as err:
-        raise click.ClickException(err.message) from None
+        raise refused(err.message) from None
     click.echo(f"imported: {len(done['created'])} new area(s), {len(done['replaced'])} geometry replacement(s)")

@@ -7,6 +7,7 @@ from ..core.errors import MapappError
 from ..store import migrations
 from ..store.db import describe_url, get_engine
 from ..store.seed import check_dir, seed_from_dir
+from .messages import refused
 
 
 @click.command("seed")
@@ -24,7 +25,7 @@ def seed_command(data_dir, dry_run, force):
     try:
         summary = check_dir(data_dir) if dry_run else seed_from_dir(get_engine(), data_dir, force=force)
     except MapappError as err:
-        raise click.ClickException(err.message) from None
+        raise refused(err.message) from None
     prefix = "checked (dry run, nothing written)" if dry_run else "seeded"
     click.echo(f"{prefix}: " + ", ".join(f"{n} {k}" for k, n in summary.items()))
 

@@ -15,6 +15,7 @@ from ..store.db import session_factory
 from ..importer.extract import UnreadableDocument
 from ..importer.output import LOW, Refused, read_document
 from ..importer.scoring import THRESHOLDS, compare_directory, failures, format_report
+from .messages import refused
 
 
 def format_draft(n: int, draft: dict) -> list[str]:
@@ -71,26 +72,26 @@ def import_promise_command(file, dry_run, as_json, username):
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise click.ClickException(f"{file}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
+        raise refused(f"{file}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
     if as_json:
         try:
             result = read_document(data, path.name, current_app.config["GEODATA_DIR"])
         except (UnreadableDocument, Refused) as err:
-            raise click.ClickException(f"{path.name}: {getattr(err, 'message', None) or err}") from None
+            raise refused(f"{path.name}: {getattr(err, 'message', None) or err}") from None
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     with session_factory()() as session:
         known = area_store.known_areas(session)
     result = draft_document(data, path.name, known, current_app.config["GEODATA_DIR"])
     if result.unreadable:
-        raise click.ClickException(f"{path.name}: {result.unreadable}")
+        raise refused(f"{path.name}: {result.unreadable}")
     if dry_run or result.drafts:
         for line in result.account:
             click.echo(line)
         for n, draft in enumerate(result.drafts, 1):
             click.echo("\n".join(format_draft(n, draft)))
     if not result.drafts:
-        raise click.ClickException(f"{path.name}: no draft — the document states no commitments of its own"
+        raise refused(f"{path.name}: no draft — the document states no commitments of its own"
                                    + ("" if dry_run else " (use --dry-run to see what was found)"))
     if dry_run:
         click.echo("dry run: nothing written")
@@ -99,7 +100,7 @@ def import_promise_command(file, dry_run, as_json, username):
         with session_factory()() as session:
             done = draft_store.store_import(session, result.drafts, username, all_or_nothing=True)
     except MapappError as err:
-        raise click.ClickException(err.message) from None
+        raise refused(err.message) from None
     click.echo(f"stored {len(done['stored'])} unpublished draft(s): "
                + ", ".join(s["slug"] for s in done["stored"]))
 
@@ -137,14 +138,14 @@ def compare_imports_command(directory, data_dir, truth_file, skip, **limits):
             click.echo(f"  problem: {line}")
         missed = failures(overall, limits)
         if missed:
-            raise click.ClickException("below the thresholds: " + "; ".join(missed))
+            raise refused("below the thresholds: " + "; ".join(missed))
         return
     from ..store import dataset
     data_dir = data_dir or current_app.config["GEODATA_DIR"]
     try:
         ds = dataset.load(Path(data_dir))
     except MapappError as err:
-        raise click.ClickException(err.message) from None
+        raise refused(err.message) from None
     known, geodata = known_areas_from_dataset(ds), str(Path(data_dir).resolve())
     rows = []
     for path in sorted(p for p in Path(directory).iterdir() if p.is_file() and not p.name.startswith(".")):

@@ -7,6 +7,7 @@ from ..core.errors import MapappError
 from ..geo.national import source_path
 from ..store import national
 from ..store.db import get_engine
+from .messages import refused
 
 
 def load(app, path=None, kommun: tuple[str, ...] | None = None) -> dict:
@@ -32,5 +33,5 @@ def load_national_command(path, kommun, if_empty):
     try:
         summary = load(current_app, path, codes)
     except MapappError as err:
-        raise click.ClickException(err.message) from None
+        raise refused(err.message) from None
     click.echo(f"loaded {summary['areas']} background areas from {summary['file']} (batch {summary['batch']})")

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from ..core.errors import MapappError
 from ..store import users as user_store
 from ..store.db import session_factory
+from .messages import refused
 
 
 @click.command("create-user")
@@ -28,5 +29,5 @@ def create_user_command(username, role, password_stdin):
         try:
             user = user_store.create_user(db_session, username, password, role)
         except MapappError as err:
-            raise click.ClickException(err.message) from None
+            raise refused(err.message) from None
     click.echo(f"created {user['role']} '{user['username']}'")
