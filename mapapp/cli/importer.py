@@ -92,7 +92,7 @@ def import_promise_command(file, dry_run, as_json, username):
             click.echo("\n".join(format_draft(n, draft)))
     if not result.drafts:
         raise refused(f"{path.name}: no draft — the document states no commitments of its own"
-                                   + ("" if dry_run else " (use --dry-run to see what was found)"))
+                      + ("" if dry_run else " (use --dry-run to see what was found)"))
     if dry_run:
         click.echo("dry run: nothing written")
         return
