@@ -138,6 +138,18 @@ def test_a_page_goes_at_brotli_11_made_once_and_a_large_answer_at_the_fast_level
     assert len(data) > 1000 and big.get_data() == brotli.compress(data, quality=5)
 
 
+def test_a_reload_answered_304_compresses_nothing(app, client, monkeypatch):
+    from mapapp.http import conditional
+    etag = client.get("/", headers={"Accept-Encoding": "identity"}).headers["ETag"]
+    app.extensions["mapapp_compress"].cache.clear()  # as on a worker that has not sent this page yet
+
+    def not_now(*_args, **_kwargs):
+        raise AssertionError("compressed for a 304")
+    monkeypatch.setattr(conditional.brotli, "compress", not_now)
+    again = client.get("/", headers={"Accept-Encoding": "br", "If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+
+
 def test_pages_go_as_brotli_to_a_browser_that_offers_zstd_too(client):
     page = client.get("/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
     assert page.headers["Content-Encoding"] == "br"

@@ -97,4 +97,3 @@ def test_the_locate_button_is_sent_disabled_until_its_script_can_answer_a_tap(cl
         assert buttons and all(" disabled" in b for b in buttons), url
     script = client.get("/static/js/locate.js").get_data(as_text=True)
     assert "b.disabled = false" in script
-

@@ -57,9 +57,11 @@ def init_app(app):
 
 
 def _compress_small_hard(response, etag: str):
-    """Put this answer's Brotli 11 bytes where Flask-Compress looks first, unless they are there already."""
-    if "br" not in request.accept_encodings or response.content_length is None \
-            or not 500 <= response.content_length <= STRONG_BR_MAX_BYTES:
+    """Put this answer's Brotli 11 bytes where Flask-Compress looks first, unless they are there already (only
+    for a body that is sent: a 304 or a HEAD answer is not worth 50 ms)."""
+    if request.method != "GET" or response.status_code != 200 or "br" not in request.accept_encodings \
+            or response.content_length is None \
+            or not current_app.config["COMPRESS_MIN_SIZE"] <= response.content_length <= STRONG_BR_MAX_BYTES:
         return
     cache = current_app.extensions["mapapp_compress"].cache
     if cache.get(f"br;{etag}") is None:
@@ -87,7 +89,6 @@ def _validators(response):
         etag = etag_of(response.get_data())
         response.set_etag(etag)
     g.mapapp_etag = etag
-    _compress_small_hard(response, etag)
     private = bool(getattr(session, "accessed", False)) or "Set-Cookie" in response.headers
     if "Cache-Control" not in response.headers:
         # The browser keeps it but asks first: a 304 costs almost nothing.
@@ -95,5 +96,6 @@ def _validators(response):
     if private:
         response.vary.add("Cookie")
     if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
-        return response.make_conditional(request)
+        response = response.make_conditional(request)
+    _compress_small_hard(response, etag)
     return response
