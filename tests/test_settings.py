@@ -8,6 +8,7 @@ from mapapp.core.settings import DEFAULTS, SETTINGS
 PACKAGE = Path(__file__).resolve().parent.parent / "mapapp"
 # Keys that belong to Flask or an extension and are set by the app itself, not by an operator.
 OWNED_ELSEWHERE = {"TESTING", "COMPRESS_CACHE_KEY", "COMPRESS_CACHE_BACKEND", "COMPRESS_ALGORITHM", "COMPRESS_BR_LEVEL",
+                   "COMPRESS_MIN_SIZE",
                    "WTF_CSRF_ENABLED"}
 
 
