@@ -67,7 +67,8 @@ def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_pre
     fit = folium.FitBounds(bounds or SWEDEN_BOUNDS)
     fit.options["animate"] = False
     m.add_child(fit)
-    m.first_frame = [fit]  # what the first frame draws with the map; see render_parts
+    m.first_frame = [fit]  # what the first frame draws with the map; see map_parts.render_parts
+    m.frame_bounds = fit.bounds  # and, with frame_areas set, what the server's picture of it frames
     return m
 
 
@@ -141,6 +142,8 @@ def overview_map(areas: list[dict], camera: list[dict], est: list[dict], lagesbi
         _bare(areas, ("slug", "summary_status")), name="areas", style_function=_area_style,
         highlight_function=lambda f: {"weight": 4}, control=False).add_to(districts)
     m.first_frame.append(districts)
+    if area_layer and "areas" in show:
+        m.frame_areas = (areas, _area_style)
     cameras = folium.FeatureGroup(name=names["camera"], show="camera" in show).add_to(m)
     camera_layers = _camera(camera, area_layer, areas, cameras)
     est_group = folium.FeatureGroup(name=names["est"], show="est" in show).add_to(m)
@@ -179,6 +182,7 @@ def area_map(area_feature: dict, camera: list[dict], tile_url=None, tile_attribu
     layer = folium.GeoJson(_bare([area_feature], ("slug", "summary_status")), name="areas",
                            style_function=_area_style, control=False).add_to(m)
     m.first_frame.append(layer)
+    m.frame_areas = ([area_feature], _area_style)
     layers = {"areas": layer, **_camera(camera, layer, [area_feature], m)}
     elements.Wiring({k: v for k, v in layers.items() if v is not None}, {"attributions": [], "small": True}).add_to(m)
     return m
@@ -200,17 +204,6 @@ def highlight_map(features: list[dict], highlighted: set, tile_url=None, tile_at
     return m
 
 
-def _stable_ids(root):
-    """Number every element in tree order: Folium's random ids would give each worker different bytes (and
-    so a different ETag) for the same map."""
-    n, stack = 0, [root]
-    while stack:
-        element = stack.pop(0)
-        element._id = f"{n:08x}"
-        n += 1
-        stack.extend(element._children.values())
-
-
 def candidate_map(features: list[dict], tile_url=None, tile_attribution="", static_prefix: str = "") -> folium.Map:
     """A small map of the polygons proposed for a draft's named places (each labelled by the page script)."""
     m = new_map(tile_url, tile_attribution, bounds_of(features), static_prefix)
@@ -221,51 +214,6 @@ def candidate_map(features: list[dict], tile_url=None, tile_attribution="", stat
                                                      "className": "candidate-shape"}).add_to(m)
     elements.Wiring({"areas": layer}, {"attributions": [], "small": True}).add_to(m)
     return m
-
-
-def render_parts(m: folium.Map) -> dict:
-    """Header, body and script of a map, for embedding in a page (Folium's 'components' recipe)."""
-    root = m.get_root()
-    _stable_ids(root)
-    root.render()
-    script = _in_two_frames(root, m) if getattr(m, "first_frame", None) else root.script.render()
-    header = root.header.render()
-    # Folium's full-page defaults would block zooming (WCAG 1.4.4) and size the whole page to the map.
-    header = re.sub(r"<meta name=\"viewport\".*?/>", "", header, flags=re.S)
-    header = re.sub(r"<style>\s*html, body \{.*?</style>", "", header, flags=re.S)
-    header = re.sub(r"<style>\s*#map \{.*?</style>", "", header, flags=re.S)
-    # Folium's inline script setting Leaflet's L_NO_TOUCH and L_DISABLE_3D to false says what leaving them unset
-    # says, and costs a phone a tenth of a second: an inline script in the head waits for the stylesheets above
-    # it and holds the parser meanwhile, so the page is laid out only when they come, just as Leaflet arrives.
-    header = _LEAFLET_DEFAULTS.sub("", header)
-    # Leaflet's script goes just before the map's own, at the end of the page: in the head it would stop the
-    # parser until it arrived, and the page's text would wait with it (on a phone, most of a second).
-    leaflet = "".join(_LEAFLET_TAG.findall(header))
-    return {"header": _LEAFLET_TAG.sub("", header), "html": root.html.render(),
-            "script": leaflet + "<script>\n" + script + "\n</script>"}
-
-
-def _in_two_frames(root, m: folium.Map) -> str:
-    """The map script with only the map and its first_frame elements run at once, the rest (tiles, other
-    layers, controls, the page script) a frame later: the areas are drawn in the first frame a phone paints,
-    instead of waiting for tile images and secondary layers to be made."""
-    first, stack = {m.get_name()}, list(m.first_frame)
-    while stack:  # each element's own script, and those of what it holds (a layer's addTo is its child)
-        element = stack.pop()
-        first.add(element.get_name())
-        stack.extend(element._children.values())
-    now, later = [], []
-    for name, element in root.script._children.items():
-        (now if name in first else later).append(element.render())
-    # Two frames: a callback of the first frame runs before that frame is painted. A hidden tab has no frames.
-    return "\n".join(now) + "\n(function (later) {\nvar done = false;\n" \
-        "function run() { if (!done) { done = true; later(); } }\n" \
-        "requestAnimationFrame(function () { requestAnimationFrame(run); });\nsetTimeout(run, 1000);\n" \
-        "})(function () {\n" + "\n".join(later) + "\n});"
-
-
-_LEAFLET_TAG = re.compile(r'<script src="[^"]*/leaflet\.js"></script>\s*')
-_LEAFLET_DEFAULTS = re.compile(r"<script>\s*L_NO_TOUCH = false;\s*L_DISABLE_3D = false;\s*</script>\s*")
 
 
 def presenter_map(areas: list[dict], tile_url=None, tile_attribution="", attributions=(),

@@ -2,11 +2,11 @@
 import json
 import re
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from . import maps, mapdata
+from . import map_parts, maps, mapdata
 from . import shapes as area_shapes
 from .assets import asset_url
 from . import world as worlds
@@ -44,7 +44,11 @@ _STATIC = re.compile(r'\b(src|href)="(/static/[^"?]+)"')
 
 
 def _parts(m, layers: dict) -> dict:
-    return {**_versioned(maps.render_parts(m)), "features": maps.page_data(layers)}
+    return {**_versioned(map_parts.render_parts(m, _area_url)), "features": maps.page_data(layers)}
+
+
+def _area_url(slug: str) -> str:
+    return url_for("pages.area", slug=slug)
 
 
 def inline_scope(session, today, year=None, municipality=None) -> str | None:
@@ -147,7 +151,7 @@ def presenter(session, today, slugs: tuple, tiles: bool = False) -> dict:
         features = mapdata.area_features(session, today, slugs=list(slugs))
         url, attr = _tiles() if tiles else (None, "")
         m = maps.presenter_map(features, url, attr, _attributions())
-        return _versioned(maps.render_parts(m))
+        return _versioned(map_parts.render_parts(m))
     return _cached(session, ("presenter", today, slugs, tiles), build)
 
 

@@ -1,0 +1,70 @@
+"""A map's first frame, drawn by the server: its areas as an SVG picture in the page, sized and placed where
+Leaflet's fitBounds will draw them, so a phone shows them at its first paint instead of after Leaflet has
+arrived and run. The map script removes the picture in the step that draws Leaflet's own layer; without
+JavaScript it stays, and its areas link to their pages."""
+from markupsafe import escape
+
+from ..geo import screen
+
+# Map sizes (CSS pixels) the picture is sized for exactly, one container query per zoom level Leaflet may
+# pick between them; outside them it is fitted to the map, near enough for the moment before Leaflet draws.
+SMALLEST, LARGEST = 160, 2560
+# Drawn in whole pixels, simplified to a pixel (as Leaflet simplifies its own), at the zoom of a map this size:
+# exact on a phone or a laptop, a pixel or two coarse on a larger screen until Leaflet draws (and fewer bytes).
+DETAIL, TOLERANCE = 1280, 1.0
+
+
+def first_frame(map_id: str, features: list[dict], style, bounds, link=None) -> dict | None:
+    """{"style": CSS for the page head, "svg": the picture} of the features (GeoJSON dicts, styled by
+    style(feature) as Leaflet is), or None when there is nothing to draw. link(slug) gives an area's URL."""
+    if not bounds or not features:
+        return None
+    zooms = range(screen.fit_zoom(bounds, SMALLEST, SMALLEST), screen.fit_zoom(bounds, LARGEST, LARGEST) + 1)
+    detail = min(screen.fit_zoom(bounds, DETAIL, DETAIL), zooms[-1])
+    left, top, width, height = screen.box_pixels(bounds, detail)
+    paths = "".join(_path(f, style(f), detail, (left, top), link) for f in features)
+    if not paths:
+        return None
+    frame_id = f"{map_id}-frame"
+    svg = (f'<svg id="{frame_id}" class="map-first-frame" viewBox="0 0 {_n(width)} {_n(height)}" '
+           f'overflow="visible" aria-hidden="true" focusable="false">{paths}</svg>')
+    return {"style": f"<style>{_css(frame_id, bounds, zooms)}</style>", "svg": svg}
+
+
+def _css(frame_id: str, bounds, zooms) -> str:
+    """Centred like Leaflet's view; at each zoom the map can hold the box at, exactly that zoom's size."""
+    rules = [f"#{frame_id} {{ position: absolute; left: 50%; top: 50%; width: 100%; height: 100%; "
+             "transform: translate(-50%, -50%); }",
+             f"#{frame_id} path {{ vector-effect: non-scaling-stroke; stroke-linecap: round; "
+             "stroke-linejoin: round; fill-rule: evenodd; }"]
+    for zoom in zooms:
+        _, _, width, height = screen.box_pixels(bounds, zoom)
+        # Leaflet takes a zoom once the fit reaches it to within 1/200 of a level (it rounds before flooring).
+        reach = 2 ** -0.005
+        rules.append(f"@container map-frame (min-width: {_n(width * reach)}px) and "
+                     f"(min-height: {_n(height * reach)}px) {{ #{frame_id} {{ width: {_n(width)}px; "
+                     f"height: {_n(height)}px; }} }}")
+    return "\n".join(rules)
+
+
+def _path(feature: dict, style: dict, zoom: int, origin, link) -> str:
+    """One area as a path (relative moves in whole pixels), in a link to its page when link is given."""
+    rings = screen.rings_in_pixels(feature["geometry"], zoom, origin, TOLERANCE) if feature.get("geometry") else []
+    if not rings:
+        return ""
+    d = []
+    for ring in rings:
+        x, y = ring[0]
+        steps = ring[1:] - ring[:-1]
+        d.append(f"M{x} {y}" + ("l" + " ".join(f"{dx} {dy}" for dx, dy in steps) if len(steps) else "") + "z")
+    attributes = (f'd="{"".join(d)}" fill="{escape(style.get("fillColor", "none"))}" '
+                  f'fill-opacity="{style.get("fillOpacity", 0.2)}" stroke="{escape(style.get("color", "#000"))}" '
+                  f'stroke-width="{style.get("weight", 2)}"')
+    path = f"<path {attributes}/>"
+    slug = feature.get("properties", {}).get("slug")
+    return f'<a href="{escape(link(slug))}" tabindex="-1">{path}</a>' if link and slug else path
+
+
+def _n(value: float) -> str:
+    """A length with two decimals at most."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
