@@ -69,6 +69,16 @@ def test_the_picture_takes_the_size_of_the_zoom_leaflet_will_pick_for_any_map_si
         assert _chosen(frame["style"], width, height) == pytest.approx((w, h), abs=0.01), (width, height)
 
 
+def test_an_area_is_styled_as_leaflet_styles_it():
+    feature = {"type": "Feature", "geometry": SQUARE, "properties": {"slug": "a"}}
+    bounds = [[58.0, 16.0], [58.01, 16.01]]
+    svg = first_frame("m", [feature], lambda _f: STYLE, bounds, lambda slug: f"/area/{slug}")["svg"]
+    assert 'fill="#d9d9d9" fill-opacity="0.55" stroke="#1f2933" stroke-width="2"' in svg
+    assert '<a href="/area/a" tabindex="-1"><path' in svg
+    outline = first_frame("m", [feature], lambda _f: {"color": "#5e3c99", "fill": False}, bounds)["svg"]
+    assert 'fill="none"' in outline and 'stroke="#5e3c99" stroke-width="3"' in outline and "<a " not in outline
+
+
 def test_nothing_to_draw_draws_no_picture():
     assert first_frame("map_00000001", [], lambda _f: STYLE, [[58, 16], [59, 17]]) is None
     assert first_frame("map_00000001", [{"type": "Feature", "geometry": None, "properties": {"slug": "a"}}],

@@ -57,9 +57,10 @@ def _path(feature: dict, style: dict, zoom: int, origin, link) -> str:
         x, y = ring[0]
         steps = ring[1:] - ring[:-1]
         d.append(f"M{x} {y}" + ("l" + " ".join(f"{dx} {dy}" for dx, dy in steps) if len(steps) else "") + "z")
-    attributes = (f'd="{"".join(d)}" fill="{escape(style.get("fillColor", "none"))}" '
-                  f'fill-opacity="{style.get("fillOpacity", 0.2)}" stroke="{escape(style.get("color", "#000"))}" '
-                  f'stroke-width="{style.get("weight", 2)}"')
+    colour = style.get("color", "#3388ff")  # Leaflet's defaults where the style is silent
+    fill = style.get("fillColor", colour) if style.get("fill", True) else "none"
+    attributes = (f'd="{"".join(d)}" fill="{escape(fill)}" fill-opacity="{style.get("fillOpacity", 0.2)}" '
+                  f'stroke="{escape(colour)}" stroke-width="{style.get("weight", 3)}"')
     path = f"<path {attributes}/>"
     slug = feature.get("properties", {}).get("slug")
     return f'<a href="{escape(link(slug))}" tabindex="-1">{path}</a>' if link and slug else path
