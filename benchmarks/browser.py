@@ -25,15 +25,18 @@ NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8
 # are the browser's and alike for both pages). The earlier rule, the next animation frame's callback, is kept
 # beside it ("_next_frame"): it is later whenever the page's main thread has other work just after that paint.
 # - "drawn", the polygons on screen: a path with geometry (a `d` attribute) of the selector's class in the map's
-#   overlay pane, or of the picture of the areas the app's server draws into a page that carries them
-#   (FRAME, render/first_frame.py), at the size and place Leaflet then draws them;
+#   overlay pane, or the picture of the areas the app's server draws into a page that carries them
+#   (svg.map-first-frame, render/first_frame.py) once every area it holds (its data-areas) is parsed: the
+#   HTML parser can show a picture half made, Leaflet cannot;
 # - "interactive", Leaflet's own layer drawn (the selector alone): the polygons answer taps from then on.
-# Each page adds its polygons in one synchronous step (Folium's inline layer, or the app's one answer by bbox),
-# so the frame found showed all of them. The plain Folium page has no server-drawn picture: its two times are one.
-FRAME = "svg.map-first-frame path[d]"
+# Each page adds its polygons to Leaflet in one synchronous step (Folium's inline layer, or the app's one answer
+# by bbox), so the frame found showed all of them. The plain Folium page has no picture: its two times are one.
 DRAWN = """(selector, view) => {
   const bench = window.__bench = {};
-  const shown = view ? selector : selector + ", " + %s;  // a view moved to is only drawn by Leaflet
+  const picture = () => {  // the server's picture counts once every area it holds is parsed (data-areas)
+    const svg = document.querySelector("svg.map-first-frame");
+    return !!svg && svg.querySelectorAll("path[d]").length >= Number(svg.getAttribute("data-areas"));
+  };
   let last = null, still = 0;
   const mark = (key) => {
     const channel = new MessageChannel();
@@ -53,7 +56,7 @@ DRAWN = """(selector, view) => {
         map.setView([view[1], view[2]], view[0], {animate: false});
       }
     }
-    if (!bench.shown && (!view || bench.moved) && document.querySelector(shown)) {
+    if (!bench.shown && (!view || bench.moved) && (document.querySelector(selector) || (!view && picture()))) {
       bench.shown = performance.now();
       mark("drawn");
     }
@@ -65,8 +68,9 @@ DRAWN = """(selector, view) => {
     }
   };
   requestAnimationFrame(poll);
-}""" % json.dumps(FRAME)
-DONE = "() => ['drawn', 'drawn_next_frame', 'interactive', 'interactive_next_frame'].every(k => (window.__bench || {})[k])"
+}"""
+DONE = ("() => ['drawn', 'drawn_next_frame', 'interactive', 'interactive_next_frame']"
+        ".every(k => (window.__bench || {})[k])")
 POLYGONS = ".leaflet-overlay-pane path.area-shape[d]"
 DOTS = ".leaflet-overlay-pane path.municipality-dot[d]"
 TIMINGS = """() => {

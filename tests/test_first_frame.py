@@ -7,9 +7,10 @@ import re
 import pytest
 
 from mapapp.geo import screen
-from mapapp.render.first_frame import first_frame
+from mapapp.render.first_frame import area_picture
 
-SQUARE = {"type": "Polygon", "coordinates": [[[16.0, 58.0], [16.01, 58.0], [16.01, 58.01], [16.0, 58.01], [16.0, 58.0]]]}
+SQUARE = {"type": "Polygon",
+          "coordinates": [[[16.0, 58.0], [16.01, 58.0], [16.01, 58.01], [16.0, 58.01], [16.0, 58.0]]]}
 HOLED = {"type": "Polygon", "coordinates": [SQUARE["coordinates"][0],
                                             [[16.004, 58.004], [16.006, 58.004], [16.006, 58.006], [16.004, 58.004]]]}
 STYLE = {"color": "#1f2933", "weight": 2, "fillColor": "#d9d9d9", "fillOpacity": 0.55}
@@ -61,10 +62,13 @@ def _chosen(css: str, width: float, height: float) -> tuple[float, float] | None
 
 def test_the_picture_takes_the_size_of_the_zoom_leaflet_will_pick_for_any_map_size():
     bounds = [[58.0, 16.0], [58.01, 16.01]]
-    frame = first_frame("map_00000001", [{"type": "Feature", "geometry": SQUARE, "properties": {"slug": "a"}}],
+    frame = area_picture("map_00000001", [{"type": "Feature", "geometry": SQUARE, "properties": {"slug": "a"}}],
                         lambda _f: STYLE, bounds)
-    for width, height in [(358, 400), (375, 300), (390, 440), (1000, 600), (1280, 700), (2400, 1300)]:
-        zoom = screen.fit_zoom(bounds, width, height)
+    _, _, w16, _ = screen.box_pixels(bounds, 16)
+    edge = math.ceil(w16 * 2 ** -0.005)  # the first whole width at which Leaflet takes zoom 16
+    for width, height in [(358, 400), (375, 300), (390, 440), (464.2, 464.2), (1000, 600), (1280, 700.5),
+                          (2400, 1300), (edge - 0.4, 2000), (edge - 0.6, 2000)]:
+        zoom = screen.fit_zoom(bounds, round(width), round(height))  # Leaflet measures the map in whole pixels
         _, _, w, h = screen.box_pixels(bounds, zoom)
         assert _chosen(frame["style"], width, height) == pytest.approx((w, h), abs=0.01), (width, height)
 
@@ -72,16 +76,27 @@ def test_the_picture_takes_the_size_of_the_zoom_leaflet_will_pick_for_any_map_si
 def test_an_area_is_styled_as_leaflet_styles_it():
     feature = {"type": "Feature", "geometry": SQUARE, "properties": {"slug": "a"}}
     bounds = [[58.0, 16.0], [58.01, 16.01]]
-    svg = first_frame("m", [feature], lambda _f: STYLE, bounds, lambda slug: f"/area/{slug}")["svg"]
+    svg = area_picture("m", [feature], lambda _f: STYLE, bounds, lambda slug: f"/area/{slug}")["svg"]
     assert 'fill="#d9d9d9" fill-opacity="0.55" stroke="#1f2933" stroke-width="2"' in svg
     assert '<a href="/area/a" tabindex="-1"><path' in svg
-    outline = first_frame("m", [feature], lambda _f: {"color": "#5e3c99", "fill": False}, bounds)["svg"]
+    outline = area_picture("m", [feature], lambda _f: {"color": "#5e3c99", "fill": False}, bounds)["svg"]
     assert 'fill="none"' in outline and 'stroke="#5e3c99" stroke-width="3"' in outline and "<a " not in outline
 
 
+def test_areas_no_map_size_can_show_are_left_out():
+    near = {"type": "Feature", "geometry": SQUARE, "properties": {"slug": "near", "bbox": [16.0, 58.0, 16.01, 58.01]}}
+    far_box = [20.0, 65.0, 20.01, 65.01]
+    far = {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[20.0, 65.0], [20.01, 65.0],
+                                                                              [20.01, 65.01], [20.0, 65.0]]]},
+           "properties": {"slug": "far", "bbox": far_box}}
+    bounds = [[58.0, 16.0], [58.01, 16.01]]
+    svg = area_picture("m", [near, far], lambda _f: STYLE, bounds, lambda slug: f"/area/{slug}")["svg"]
+    assert "/area/near" in svg and "/area/far" not in svg and 'data-areas="1"' in svg
+
+
 def test_nothing_to_draw_draws_no_picture():
-    assert first_frame("map_00000001", [], lambda _f: STYLE, [[58, 16], [59, 17]]) is None
-    assert first_frame("map_00000001", [{"type": "Feature", "geometry": None, "properties": {"slug": "a"}}],
+    assert area_picture("map_00000001", [], lambda _f: STYLE, [[58, 16], [59, 17]]) is None
+    assert area_picture("map_00000001", [{"type": "Feature", "geometry": None, "properties": {"slug": "a"}}],
                        lambda _f: STYLE, [[58, 16], [59, 17]]) is None
 
 
@@ -90,6 +105,7 @@ def test_the_map_page_carries_a_picture_of_its_areas_linked_to_their_pages(clien
     head = page.split("</head>", 1)[0]
     frame = _frame(page)
     assert 'class="map-first-frame"' in frame and 'aria-hidden="true"' in frame
+    assert f'data-areas="{frame.count("<path")}"' in frame  # how many, so a half-parsed picture can be told
     slugs = re.findall(r'<a href="/area/([a-z0-9-]+)" tabindex="-1"><path d="M', frame)
     features = client.get("/index.map.json").get_json()["areas"]
     assert sorted(slugs) == sorted(features) and len(slugs) == frame.count("<path")

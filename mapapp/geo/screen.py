@@ -7,7 +7,7 @@ import shapely
 from shapely.geometry import shape
 
 TILE = 256
-MAX_ZOOM = 18  # the tile layer's, which caps Leaflet's zoom
+MAX_ZOOM = 18  # the tiles', and the app's maps' maxZoom (maps.new_map), so fitBounds never goes past it
 _MAX_LAT = 85.0511287798  # Leaflet's SphericalMercator clamps latitude here
 
 
@@ -33,13 +33,12 @@ def fit_zoom(bounds, width: float, height: float) -> int:
     scale = min(width / w0 if w0 > 0 else math.inf, height / h0 if h0 > 0 else math.inf)
     if math.isinf(scale):
         return MAX_ZOOM
-    zoom = round(math.log2(scale) * 100) / 100  # Leaflet rounds to 1/100 of a level before flooring
+    zoom = math.floor(math.log2(scale) * 100 + 0.5) / 100  # Leaflet rounds (halves up) to 1/100, then floors
     return max(0, min(MAX_ZOOM, math.floor(zoom)))
 
 
 def rings_in_pixels(geometry: dict, zoom: int, origin: tuple[float, float], tolerance: float) -> list[np.ndarray]:
-    """A GeoJSON (multi)polygon's rings as whole pixels at zoom from origin, simplified to tolerance pixels
-    (never to nothing): each ring an (n, 2) integer array, closed ring point left out."""
+    """A (multi)polygon's rings as (n, 2) whole pixels from origin, simplified to tolerance, never to nothing."""
     geom = shape(geometry)
     ox, oy = origin
 

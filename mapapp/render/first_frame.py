@@ -2,6 +2,8 @@
 Leaflet's fitBounds will draw them, so a phone shows them at its first paint instead of after Leaflet has
 arrived and run. The map script removes the picture in the step that draws Leaflet's own layer; without
 JavaScript it stays, and its areas link to their pages."""
+import math
+
 from markupsafe import escape
 
 from ..geo import screen
@@ -14,21 +16,34 @@ SMALLEST, LARGEST = 160, 2560
 DETAIL, TOLERANCE = 1280, 1.0
 
 
-def first_frame(map_id: str, features: list[dict], style, bounds, link=None) -> dict | None:
-    """{"style": CSS for the page head, "svg": the picture} of the features (GeoJSON dicts, styled by
-    style(feature) as Leaflet is), or None when there is nothing to draw. link(slug) gives an area's URL."""
+def area_picture(map_id: str, features: list[dict], style, bounds, link=None) -> dict | None:
+    """{"style": for the head, "svg": the picture} of the features styled by style(f), or None; link(slug): URL."""
     if not bounds or not features:
         return None
     zooms = range(screen.fit_zoom(bounds, SMALLEST, SMALLEST), screen.fit_zoom(bounds, LARGEST, LARGEST) + 1)
     detail = min(screen.fit_zoom(bounds, DETAIL, DETAIL), zooms[-1])
     left, top, width, height = screen.box_pixels(bounds, detail)
-    paths = "".join(_path(f, style(f), detail, (left, top), link) for f in features)
+    # The most any map from SMALLEST to LARGEST shows around the box: areas beyond it are left out.
+    reach = LARGEST / 2 * 2 ** (detail - zooms[0])
+    view = (width / 2 - reach, height / 2 - reach, width / 2 + reach, height / 2 + reach)
+    paths = [_path(f, style(f), detail, (left, top), link) for f in features if _may_show(f, detail, (left, top), view)]
+    paths = [p for p in paths if p]
     if not paths:
         return None
     frame_id = f"{map_id}-frame"
     svg = (f'<svg id="{frame_id}" class="map-first-frame" viewBox="0 0 {_n(width)} {_n(height)}" '
-           f'overflow="visible" aria-hidden="true" focusable="false">{paths}</svg>')
+           f'overflow="visible" aria-hidden="true" focusable="false" data-areas="{len(paths)}">{"".join(paths)}</svg>')
     return {"style": f"<style>{_css(frame_id, bounds, zooms)}</style>", "svg": svg}
+
+
+def _may_show(feature: dict, zoom: int, origin, view) -> bool:
+    """Whether the feature's box (when it has one) meets the view, in pixels at zoom from origin."""
+    bbox = feature.get("properties", {}).get("bbox")
+    if not bbox:
+        return True
+    x, y, w, h = screen.box_pixels([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], zoom)
+    x, y = x - origin[0], y - origin[1]
+    return x <= view[2] and x + w >= view[0] and y <= view[3] and y + h >= view[1]
 
 
 def _css(frame_id: str, bounds, zooms) -> str:
@@ -39,12 +54,16 @@ def _css(frame_id: str, bounds, zooms) -> str:
              "stroke-linejoin: round; fill-rule: evenodd; }"]
     for zoom in zooms:
         _, _, width, height = screen.box_pixels(bounds, zoom)
-        # Leaflet takes a zoom once the fit reaches it to within 1/200 of a level (it rounds before flooring).
-        reach = 2 ** -0.005
-        rules.append(f"@container map-frame (min-width: {_n(width * reach)}px) and "
-                     f"(min-height: {_n(height * reach)}px) {{ #{frame_id} {{ width: {_n(width)}px; "
-                     f"height: {_n(height)}px; }} }}")
+        rules.append(f"@container map-frame (min-width: {_takes(width)}px) and (min-height: {_takes(height)}px) "
+                     f"{{ #{frame_id} {{ width: {_n(width)}px; height: {_n(height)}px; }} }}")
     return "\n".join(rules)
+
+
+def _takes(length: float) -> str:
+    """The least map length at which Leaflet takes the zoom whose box is this long, as a container query sees it."""
+    # Leaflet rounds the fit to 1/100 of a level before flooring it, and measures the map in whole pixels.
+    whole = math.ceil(length * 2 ** -0.005 - 1e-9)
+    return _n(whole - 0.5)
 
 
 def _path(feature: dict, style: dict, zoom: int, origin, link) -> str:

@@ -2,7 +2,7 @@
 first frame, see first_frame.py) and its script, split so the areas are drawn in the first frame a phone paints."""
 import re
 
-from .first_frame import first_frame
+from .first_frame import area_picture
 
 
 def _stable_ids(root):
@@ -17,13 +17,13 @@ def _stable_ids(root):
 
 
 def render_parts(m, link=None) -> dict:
-    """Header, body and script of a map, for embedding in a page (Folium's 'components' recipe); link(slug) is
-    an area's URL, for the areas of the picture drawn before (or without) the map's script."""
+    """Header, body and script of a map for a page (Folium's 'components' recipe); link(slug): an area's URL."""
     root = m.get_root()
     _stable_ids(root)
     root.render()
-    frame = first_frame(m.get_name(), *m.frame_areas, m.frame_bounds, link) \
-        if getattr(m, "frame_areas", None) else None
+    # The picture only where the map script is split in two, which is where it is removed.
+    frame = area_picture(m.get_name(), *m.frame_areas, m.frame_bounds, link) \
+        if getattr(m, "frame_areas", None) and getattr(m, "first_frame", None) else None
     script = _in_two_frames(root, m, frame is not None) if getattr(m, "first_frame", None) \
         else root.script.render()
     header = root.header.render() + (frame["style"] if frame else "")

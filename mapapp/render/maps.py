@@ -6,6 +6,7 @@ import folium
 from markupsafe import escape
 
 from ..domain import vocab
+from ..geo.screen import MAX_ZOOM
 from . import map_elements as elements
 from .assets import asset_url
 
@@ -56,6 +57,9 @@ def new_map(tile_url: str | None, tile_attribution: str, bounds=None, static_pre
     """A Folium map whose assets are all served by the app; tiles only if configured."""
     m = folium.Map(location=[59.0, 16.0], zoom_start=6, tiles=None, control_scale=False,
                    prefer_canvas=False, zoom_control=True)
+    # The tiles' last zoom, set on the map: fitBounds runs before the tile layer exists (it comes a frame later, or
+    # never without TILE_URL) and would otherwise zoom past it; the server's picture is sized to the same cap.
+    m.options["max_zoom"] = MAX_ZOOM
     elements.ScaleBar().add_to(m)  # not Folium's control_scale, which is part of the map's first-frame script
     m.default_js = [(n, static_prefix + u) for n, u in LEAFLET_JS]
     m.default_css = [(n, static_prefix + u) for n, u in LEAFLET_CSS]
