@@ -54,10 +54,10 @@ def _in_two_frames(root, m, framed: bool = False) -> str:
     now, later = [], []
     for name, element in root.script._children.items():
         (now if name in first else later).append(element.render())
-    # Two frames: a callback of the first frame runs before that frame is painted. A hidden tab has no frames.
     if framed:  # the server's picture goes in the step that draws Leaflet's layer: one frame shows either
         now.append(f'(function (f) {{ if (f) {{ f.parentNode.removeChild(f); }} }})'
                    f'(document.getElementById("{m.get_name()}-frame"));')
+    # Two frames: a callback of the first frame runs before that frame is painted. A hidden tab has no frames.
     return "\n".join(now) + "\n(function (later) {\nvar done = false;\n" \
         "function run() { if (!done) { done = true; later(); } }\n" \
         "requestAnimationFrame(function () { requestAnimationFrame(run); });\nsetTimeout(run, 1000);\n" \
