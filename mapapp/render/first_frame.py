@@ -7,6 +7,7 @@ import math
 from markupsafe import escape
 
 from ..geo import screen
+from .maps import bounds_of
 
 # Map sizes (CSS pixels) the picture is sized for exactly, one container query per zoom level Leaflet may
 # pick between them; outside them it is fitted to the map, near enough for the moment before Leaflet draws.
@@ -21,7 +22,7 @@ def area_picture(map_id: str, features: list[dict], style, bounds, link=None) ->
     if not bounds or not features:
         return None
     zooms = range(screen.fit_zoom(bounds, SMALLEST, SMALLEST), screen.fit_zoom(bounds, LARGEST, LARGEST) + 1)
-    detail = min(screen.fit_zoom(bounds, DETAIL, DETAIL), zooms[-1])
+    detail = screen.fit_zoom(bounds, DETAIL, DETAIL)  # DETAIL < LARGEST: within zooms
     left, top, width, height = screen.box_pixels(bounds, detail)
     # The most any map from SMALLEST to LARGEST shows around the box: areas beyond it are left out.
     reach = LARGEST / 2 * 2 ** (detail - zooms[0])
@@ -38,10 +39,10 @@ def area_picture(map_id: str, features: list[dict], style, bounds, link=None) ->
 
 def _may_show(feature: dict, zoom: int, origin, view) -> bool:
     """Whether the feature's box (when it has one) meets the view, in pixels at zoom from origin."""
-    bbox = feature.get("properties", {}).get("bbox")
-    if not bbox:
+    box = bounds_of([feature])
+    if not box:
         return True
-    x, y, w, h = screen.box_pixels([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], zoom)
+    x, y, w, h = screen.box_pixels(box, zoom)
     x, y = x - origin[0], y - origin[1]
     return x <= view[2] and x + w >= view[0] and y <= view[3] and y + h >= view[1]
 
